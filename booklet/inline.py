@@ -1,0 +1,76 @@
+"""The small inline markup that content and translations may use, rendered to safe HTML.
+
+Only ``*emphasis*``, ``**strong**``, ``[label](url)``, ``{fact}`` and the escapes
+``{{`` ``}}`` are understood; every other character is escaped, so text can
+never inject HTML, CSS or script.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+from markupsafe import Markup, escape
+
+TOKEN = re.compile(
+    r"\*\*(?P<strong>.+?)\*\*"
+    r"|\*(?P<em>[^*]+?)\*"
+    r"|\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]*)\)"
+    r"|(?P<open>\{\{)|(?P<close>\}\})"
+    r"|\{(?P<fact>[^{}]*)\}"
+)
+SAFE_URL = re.compile(r"^(https?://[^\s<>\"']+|mailto:[^\s<>\"']+|#[a-z0-9][a-z0-9-]*)$")
+
+
+class InlineError(ValueError):
+    """A problem in inline markup: an unsafe link or an unknown fact."""
+
+
+def render_inline(text: str, facts: Mapping[str, int], format_number: Callable[[int], str]) -> Markup:
+    """Render inline markup to escaped HTML; raise InlineError on unsafe links or unknown facts."""
+    parts: list[str] = []
+    position = 0
+    for match in TOKEN.finditer(text):
+        parts.append(str(escape(text[position:match.start()])))
+        parts.append(_render_token(match, facts, format_number))
+        position = match.end()
+    parts.append(str(escape(text[position:])))
+    return Markup("".join(parts))
+
+
+def _render_token(match: re.Match[str], facts: Mapping[str, int], format_number: Callable[[int], str]) -> str:
+    """Render one markup token as HTML."""
+    groups = match.groupdict()
+    if groups["strong"] is not None:
+        return f"<strong>{render_inline(groups['strong'], facts, format_number)}</strong>"
+    if groups["em"] is not None:
+        return f"<em>{render_inline(groups['em'], facts, format_number)}</em>"
+    if groups["label"] is not None:
+        url = groups["url"]
+        if not SAFE_URL.match(url):
+            raise InlineError(f"link target {url!r} is not allowed (use https://, http://, mailto: or #section-id)")
+        return f'<a href="{escape(url)}">{render_inline(groups["label"], facts, format_number)}</a>'
+    if groups["open"]:
+        return "{"
+    if groups["close"]:
+        return "}"
+    name = groups["fact"]
+    if name not in facts:
+        raise InlineError(f"placeholder {{{name}}} names no fact in booklet.yaml")
+    return str(escape(format_number(facts[name])))
+
+
+def markup_signature(text: str) -> list[str]:
+    """Return the markup tokens of a text (kinds, link targets, placeholders) for parity checks."""
+    signature = []
+    for match in TOKEN.finditer(text):
+        groups = match.groupdict()
+        kind = next(k for k in ("strong", "em", "label", "open", "close", "fact") if groups[k] is not None)
+        detail = {"label": groups["url"], "fact": groups["fact"]}.get(kind)
+        signature.append(f"{kind}:{detail}" if detail is not None else kind)
+    return sorted(signature)
+
+
+def plain_text(text: str) -> str:
+    """Strip the markup from a text (for metadata, where no HTML is allowed)."""
+    return TOKEN.sub(lambda m: m.group("strong") or m.group("em") or m.group("label")
+                     or ("{" if m.group("open") else "}" if m.group("close") else m.group(0)), text)

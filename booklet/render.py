@@ -1,0 +1,241 @@
+"""Render stage: translate the model for one language into a view, then into HTML.
+
+``render_view`` turns the Booklet into a :class:`BookView`: every text translated,
+inline markup rendered to safe HTML, numbers and dates formatted by Babel. The
+templates then turn that one view into the PDF document, the EPUB chapters and
+the web edition, so every format shows the same rendering.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date, format_interval, format_skeleton
+from babel.numbers import format_decimal
+from markupsafe import Markup
+
+from . import model
+from .errors import BookletError, Location, Problem
+from .i18n import Translated, Translator
+from .inline import InlineError, plain_text, render_inline
+from .languages import bcp47, direction, native_name
+
+#: The builder's own templates; a booklet's templates/ folder overrides them file by file.
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass
+class SectionView:
+    """One section, translated and rendered."""
+
+    id: str
+    kind: str
+    title: Markup
+    title_text: str
+    blocks: list[dict[str, Any]]
+
+
+@dataclass
+class BookView:
+    """Everything the templates need for one language; all text already translated."""
+
+    slug: str
+    lang: str          # canonical CLDR code, e.g. pt_BR
+    tag: str           # BCP 47 tag for lang attributes, e.g. pt-BR
+    dir: str           # ltr or rtl
+    language_name: str
+    title: Markup
+    title_text: str
+    subtitle: Markup | None
+    subtitle_text: str
+    publisher: str
+    license: str
+    description: str
+    authors: list[str]
+    keywords: list[str]
+    edition_date: str  # long date in the language
+    edition_iso: str
+    page_size: str
+    sections: list[SectionView]
+    draft: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def chapters(self) -> list[SectionView]:
+        """Return the sections that appear in tables of contents."""
+        return [s for s in self.sections if s.kind in ("chapter", "back")]
+
+
+def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
+    """Create the Jinja environment: autoescaped, strict, with gettext for template strings."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        autoescape=True,  # select_autoescape() would miss .xhtml (engine notes, pitfall 36)
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.policies["ext.i18n.trimmed"] = True
+    return env
+
+
+def template_dirs(root: Path) -> list[Path]:
+    """Return the template search path: the booklet's own folder first, then the defaults."""
+    own = root / "templates"
+    return [d for d in (own, DEFAULT_TEMPLATES) if d.is_dir() and (d != own or own.resolve() != DEFAULT_TEMPLATES)]
+
+
+class _Context:
+    """What rendering one language needs: translator, number format and problem list."""
+
+    def __init__(self, booklet: model.Booklet, translator: Translator, draft: bool):
+        self.booklet = booklet
+        self.translator = translator
+        self.lang = translator.lang
+        self.draft = draft
+
+    def number(self, value: int) -> str:
+        """Format a whole number for the language."""
+        return format_decimal(value, locale=self.lang)
+
+    def markup(self, text: model.Text | None) -> Markup | None:
+        """Translate a Text and render its inline markup."""
+        if text is None:
+            return None
+        translated = self.translator.text(text)
+        return self._inline(translated, text.location)
+
+    def plain(self, text: model.Text | None) -> str:
+        """Translate a Text and strip its markup, for metadata."""
+        if text is None:
+            return ""
+        return plain_text(self.translator.text(text).text).replace("{{", "{").replace("}}", "}")
+
+    def plural(self, plural: model.Plural, n: int) -> Markup:
+        """Translate a Plural for ``n`` and render its inline markup."""
+        return self._inline(self.translator.plural(plural, n), plural.location)
+
+    def _inline(self, translated: Translated, location: Location) -> Markup:
+        """Render inline markup, recording a located problem when it is unsafe."""
+        try:
+            html = render_inline(translated.text, self.booklet.facts, self.number)
+        except InlineError as error:
+            self.translator.problems.append(Problem(location if translated.status == "source" else Location(self.translator.shown), str(error)))
+            return Markup("")
+        if self.draft and translated.status in ("fuzzy", "missing", "broken"):
+            return Markup('<span class="draft-{}">{}</span>').format(translated.status, html)
+        return html
+
+    def date(self, value: dt.date) -> str:
+        """Format a date in the language's long format."""
+        return format_date(value, "long", locale=self.lang)
+
+
+def render_view(booklet: model.Booklet, translator: Translator, draft: bool = False) -> BookView:
+    """Translate and render the booklet for the translator's language."""
+    ctx = _Context(booklet, translator, draft)
+    lang = translator.lang
+    view = BookView(
+        slug=booklet.slug, lang=lang, tag=bcp47(lang), dir=direction(lang), language_name=native_name(lang),
+        title=ctx.markup(booklet.title), title_text=ctx.plain(booklet.title),
+        subtitle=ctx.markup(booklet.subtitle), subtitle_text=ctx.plain(booklet.subtitle),
+        publisher=ctx.plain(booklet.publisher), license=ctx.plain(booklet.license),
+        description=ctx.plain(booklet.description), authors=[ctx.plain(a) for a in booklet.authors],
+        keywords=[ctx.plain(k) for k in booklet.keywords], edition_date=ctx.date(booklet.edition),
+        edition_iso=booklet.edition.isoformat(), page_size=booklet.page_size,
+        sections=[_section_view(ctx, s) for s in booklet.sections], draft=draft,
+    )
+    if translator.problems:
+        raise BookletError(translator.problems)
+    return view
+
+
+def _section_view(ctx: _Context, section: model.Section) -> SectionView:
+    """Render one section's title and blocks."""
+    return SectionView(section.id, section.kind, ctx.markup(section.title), ctx.plain(section.title),
+                       [_block_view(ctx, block) for block in section.blocks])
+
+
+def _block_view(ctx: _Context, block: model.Block) -> dict[str, Any]:
+    """Render one block into the dict its template macro reads."""
+    render = _BLOCK_VIEWS[type(block)]
+    return {"type": _BLOCK_NAMES[type(block)], **render(ctx, block)}
+
+
+def _figures_view(ctx: _Context, block: model.Figures) -> dict[str, Any]:
+    """Render a figures block: labels, formatted numbers and bar lengths (0–100)."""
+    largest = max(item.value for item in block.items) or 1
+    items = [{"value": ctx.number(item.value), "label": ctx.plural(item.label, item.value),
+              "percent": round(100 * item.value / largest, 2)} for item in block.items]
+    return {"title": ctx.markup(block.title), "caption": ctx.markup(block.caption), "items": items}
+
+
+def _timeline_view(ctx: _Context, block: model.Timeline) -> dict[str, Any]:
+    """Render a timeline: each entry with its localized date or date range."""
+    entries = []
+    for entry in block.entries:
+        when = (format_interval(entry.date, entry.until, "yMMMMd", locale=ctx.lang) if entry.until else ctx.date(entry.date))
+        entries.append({"date": when, "iso": entry.date.isoformat(), "text": ctx.markup(entry.text)})
+    return {"entries": entries}
+
+
+def _source_date(ctx: _Context, value: str) -> str:
+    """Format a source date written YYYY, YYYY-MM or YYYY-MM-DD."""
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 1:
+        return str(parts[0])
+    if len(parts) == 2:
+        return format_skeleton("yMMMM", dt.date(parts[0], parts[1], 1), locale=ctx.lang)
+    return ctx.date(dt.date(*parts))
+
+
+def _sources_view(ctx: _Context, block: model.Sources) -> dict[str, Any]:
+    """Render the cited sources."""
+    return {"entries": [{"title": ctx.markup(e.title), "publisher": ctx.markup(e.publisher), "date": _source_date(ctx, e.date),
+                         "url": e.url, "note": ctx.markup(e.note)} for e in block.entries]}
+
+
+_BLOCK_VIEWS = {
+    model.Heading: lambda ctx, b: {"html": ctx.markup(b.text), "text": ctx.plain(b.text)},
+    model.Paragraph: lambda ctx, b: {"html": ctx.markup(b.text)},
+    model.Note: lambda ctx, b: {"html": ctx.markup(b.text)},
+    model.Quote: lambda ctx, b: {"html": ctx.markup(b.text), "attribution": ctx.markup(b.attribution), "source": ctx.markup(b.source)},
+    model.ListBlock: lambda ctx, b: {"items": [ctx.markup(t) for t in b.items]},
+    model.Figures: _figures_view,
+    model.Timeline: _timeline_view,
+    model.Image: lambda ctx, b: {"file": b.file.as_posix(), "alt": ctx.plain(b.alt), "caption": ctx.markup(b.caption)},
+    model.Sources: _sources_view,
+    model.Colophon: lambda ctx, b: {k: ctx.markup(getattr(b, k)) for k in ("edition", "translations", "license", "contact")},
+}
+_BLOCK_NAMES = {model.Heading: "heading", model.Paragraph: "paragraph", model.Note: "note", model.Quote: "quote",
+                model.ListBlock: "list", model.Figures: "figures", model.Timeline: "timeline", model.Image: "image",
+                model.Sources: "sources", model.Colophon: "colophon"}
+
+
+def render_template(env: jinja2.Environment, name: str, translator: Translator, **context: Any) -> str:
+    """Render a template with the language's gettext installed; template errors become located problems."""
+    env.install_gettext_translations(translator, newstyle=True)
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as error:
+        raise BookletError([Problem(Location(Path(error.filename or name), error.lineno), f"template syntax error: {error.message}")]) from None
+    except jinja2.UndefinedError as error:
+        raise BookletError([Problem(_template_location(error, name), f"template error: {error.message}")]) from None
+    except jinja2.TemplateNotFound as error:
+        raise BookletError([Problem(Location(Path("templates") / name), f"template not found: {error.name}")]) from None
+
+
+def _template_location(error: BaseException, name: str) -> Location:
+    """Find the template file and line of a render error from the traceback Jinja rewrote."""
+    tb = error.__traceback__
+    found = Location(Path("templates") / name)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xhtml", ".css", ".svg")):
+            found = Location(Path(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
