@@ -72,8 +72,14 @@ class Translator:
         self.use_fuzzy = use_fuzzy
         self.shown = catalog_path(root, lang).relative_to(root) if root and catalog else Path(f"{lang}.po")
         self.plural_index = _gettext.c2py(catalog.plural_expr) if catalog else (lambda n: int(n != 1))
-        self.counts: Counter[str] = Counter()
+        #: Status of each distinct (msgid, context) looked up: translated, fuzzy, missing, broken or source.
+        self.statuses: dict[tuple, str] = {}
         self.problems: list[Problem] = []
+
+    @property
+    def counts(self) -> Counter[str]:
+        """Count the distinct strings by status."""
+        return Counter(self.statuses.values())
 
     def _message(self, msgid: str | tuple[str, str], context: str | None) -> Message | None:
         """Return the catalog entry for a msgid and context, if any."""
@@ -97,14 +103,14 @@ class Translator:
         """Translate a content Text, keeping the source when no usable translation exists."""
         message = self._message(text.msgid, text.context)
         status = self._usable(message, lambda m: _placeholder_problem(text.msgid, m.string, CONTENT_PLACEHOLDER))
-        self.counts[status] += 1
+        self.statuses[(text.msgid, text.context)] = status
         return Translated(message.string if status in ("translated", "fuzzy") and message.string else text.msgid, status)
 
     def plural(self, plural: Plural, n: int) -> Translated:
         """Translate a content Plural for the count ``n`` with the language's plural rule."""
         message = self._message((plural.one, plural.other), plural.context)
         status = self._usable(message, self._plural_problem)
-        self.counts[status] += 1
+        self.statuses[(plural.one, plural.context)] = status
         if status in ("translated", "fuzzy"):
             return Translated(message.string[self.plural_index(n)], status)
         return Translated(plural.one if n == 1 else plural.other, status)
@@ -131,14 +137,14 @@ class Translator:
         """Translate a template string in a context."""
         message = self._message(msgid, context)
         status = self._usable(message, lambda m: _placeholder_problem(msgid, m.string, PERCENT_PLACEHOLDER))
-        self.counts[status] += 1
+        self.statuses[(msgid, context)] = status
         return str(escape(message.string if status in ("translated", "fuzzy") else msgid))
 
     def npgettext(self, context: str | None, singular: str, plural: str, n: int) -> str:
         """Translate a template string with a plural, in a context."""
         message = self._message((singular, plural), context)
         status = self._usable(message, lambda m: self._plural_problem(m) or _placeholder_problem(plural, m.string[-1], PERCENT_PLACEHOLDER))
-        self.counts[status] += 1
+        self.statuses[(singular, context)] = status
         if status in ("translated", "fuzzy"):
             return str(escape(message.string[self.plural_index(n)]))
         return str(escape(singular if n == 1 else plural))

@@ -85,8 +85,11 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
 
 def template_dirs(root: Path) -> list[Path]:
     """Return the template search path: the booklet's own folder first, then the defaults."""
-    own = root / "templates"
-    return [d for d in (own, DEFAULT_TEMPLATES) if d.is_dir() and (d != own or own.resolve() != DEFAULT_TEMPLATES)]
+    found: list[Path] = []
+    for folder in (root / "templates", DEFAULT_TEMPLATES):
+        if folder.is_dir() and folder.resolve() not in found:
+            found.append(folder.resolve())
+    return found
 
 
 class _Context:

@@ -1,0 +1,121 @@
+"""Command line: ``python build.py [build|extract|update|init|check|status] ...``; parsing and printing only."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import catalogs, pipeline
+from .errors import BookletError, Problem
+from .formats import FORMATS
+
+COMMANDS = ("build", "extract", "update", "init")
+
+
+def _split(value: str) -> list[str]:
+    """Split a comma-separated option value."""
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """Create the argument parser with one sub-command per action."""
+    parser = argparse.ArgumentParser(prog="booklet", description="Build multilingual PDF and EPUB booklets from YAML and gettext catalogs.")
+    parser.add_argument("--source", type=Path, default=Path("."), help="booklet folder with content/ and locales/ (default: .)")
+    commands = parser.add_subparsers(dest="command")
+    build = commands.add_parser("build", help="build every language in every format (default)")
+    build.add_argument("--lang", type=_split, help="comma-separated languages (default: all)")
+    build.add_argument("--format", type=_split, help=f"comma-separated formats: {', '.join(FORMATS)} (default: all)")
+    build.add_argument("--out", type=Path, default=None, help="output folder (default: dist/ in the booklet folder)")
+    build.add_argument("--jobs", type=int, default=None, help="languages built in parallel (default: number of cores)")
+    build.add_argument("--draft", action="store_true", help="use fuzzy translations and mark fallback text in place")
+    build.add_argument("--strict", action="store_true", help="treat warnings (untranslated text) as errors")
+    commands.add_parser("extract", help="write locales/booklet.pot from the content and templates")
+    update = commands.add_parser("update", help="merge the template into every catalog")
+    update.add_argument("--lang", type=_split, help="comma-separated languages (default: all)")
+    init = commands.add_parser("init", help="create the catalog of a new language")
+    init.add_argument("language", help="language code, e.g. pt-BR")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the command line; return the exit status (1 for user mistakes, listed on stderr)."""
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not any(arg in COMMANDS for arg in argv) and "-h" not in argv and "--help" not in argv:
+        argv = _insert_default_command(argv)
+    args = make_parser().parse_args(argv)
+    root = args.source.resolve()
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=stderr)
+    try:
+        return _dispatch(args, root, stdout, stderr)
+    except BookletError as error:
+        _print_problems(error.problems, root, stderr)
+        return 1
+
+
+def _insert_default_command(argv: list[str]) -> list[str]:
+    """Place ``build`` after the global options when no command was given."""
+    if argv[:1] == ["--source"] and len(argv) >= 2:
+        return argv[:2] + ["build"] + argv[2:]
+    if argv and argv[0].startswith("--source="):
+        return argv[:1] + ["build"] + argv[1:]
+    return ["build", *argv]
+
+
+def _dispatch(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO) -> int:
+    """Run the chosen command."""
+    if args.command == "extract":
+        print(catalogs.extract(root).relative_to(root), file=stdout)
+    elif args.command == "update":
+        for path in catalogs.update(root, args.lang):
+            print(path.relative_to(root), file=stdout)
+    elif args.command == "init":
+        print(catalogs.init(root, args.language).relative_to(root), file=stdout)
+    else:
+        return _build(args, root, stdout, stderr)
+    return 0
+
+
+def _build(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO) -> int:
+    """Build, then print warnings and the summary table."""
+    out_dir = (args.out or root / "dist").resolve()
+    progress = lambda result: print(f"built {result.lang}: " + ", ".join(o.path.name for o in result.outputs), file=stderr, flush=True)
+    results = pipeline.build(root, out_dir, args.lang, args.format, args.jobs, args.draft, progress)
+    from .content import load_booklet
+
+    warnings = pipeline.translation_warnings(load_booklet(root), results)
+    _print_problems(warnings, root, stderr)
+    print(summary_table(results, out_dir), file=stdout)
+    if args.strict and warnings:
+        print(f"error: {len(warnings)} warnings and --strict is set", file=stderr)
+        return 1
+    return 0
+
+
+def summary_table(results: Sequence[pipeline.LanguageResult], out_dir: Path) -> str:
+    """Format the end-of-build table: language, pages, sizes, translation warnings."""
+    rows = [("language", "pages", "pdf", "epub", "untranslated", "fuzzy")]
+    for result in results:
+        by_format = {o.format: o for o in result.outputs}
+        pdf, epub = by_format.get("pdf"), by_format.get("epub")
+        rows.append((result.lang, str(pdf.pages) if pdf else "-", _size(pdf), _size(epub),
+                     str(result.counts.get("missing", 0)), str(result.counts.get("fuzzy", 0))))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines) + f"\n\n{sum(len(r.outputs) for r in results)} files in {out_dir}"
+
+
+def _size(output) -> str:
+    """Format a file size in kB."""
+    return f"{output.bytes / 1024:.0f} kB" if output else "-"
+
+
+def _print_problems(problems: Sequence[Problem], root: Path, stream: TextIO) -> None:
+    """Print problems as ``path:line:col: severity: message``, paths relative to the booklet."""
+    for problem in sorted(problems, key=lambda p: (str(p.location.path), p.location.line or 0, p.location.column or 0)):
+        location = problem.location.relative_to(root) if problem.location.path.is_absolute() else problem.location
+        print(f"{location}: {problem.severity}: {problem.message}", file=stream)

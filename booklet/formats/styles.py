@@ -1,0 +1,86 @@
+"""Stylesheets and font checks shared by the formats."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from html.parser import HTMLParser
+from pathlib import Path
+
+from ..errors import BookletError, Location, Problem
+from ..fonts import font_face_css, font_stack, fonts_for, uncovered
+from ..i18n import catalog_path
+from ..model import FontSpec, Plural, Text, translatable_texts
+from ..outputs import LanguageJob
+
+
+def template_text(job: LanguageJob, name: str) -> str:
+    """Return a template file's text, honouring the booklet's overrides."""
+    source, _filename, _uptodate = job.env.loader.get_source(job.env, name)
+    return source
+
+
+def stylesheet(job: LanguageJob, fonts: Sequence[FontSpec], name: str,
+               url_for: Callable[[Path], str] = lambda path: path.as_uri()) -> str:
+    """Return the full CSS for a format: @font-face rules, the font stack, common and format CSS."""
+    return "\n".join([
+        font_face_css(fonts, url_for),
+        f"html {{ font-family: {font_stack(job.booklet.fonts, job.view.lang)}; }}",
+        template_text(job, "style/common.css"),
+        template_text(job, name),
+    ])
+
+
+class _TextCollector(HTMLParser):
+    """Collect the text nodes of an HTML document, skipping head elements."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        """Enter elements whose text is not shown."""
+        if tag in ("style", "script", "title", "head"):
+            self._skip += 1
+        for name, value in attrs:
+            if name in ("alt", "title", "aria-label") and value:
+                self.texts.append(value)
+
+    def handle_endtag(self, tag):
+        """Leave elements whose text is not shown."""
+        if tag in ("style", "script", "title", "head") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        """Keep visible text."""
+        if not self._skip and data.strip():
+            self.texts.append(data)
+
+
+def check_coverage(job: LanguageJob, html: str) -> None:
+    """Fail when the language's text has characters that none of its declared fonts covers."""
+    collector = _TextCollector()
+    collector.feed(html)
+    fonts = fonts_for(job.booklet.fonts, job.view.lang)
+    problems = []
+    for text in collector.texts:
+        for char in uncovered(text, fonts):
+            if not any(f"U+{ord(char):04X}" in p.message for p in problems):
+                problems.append(Problem(_locate(job, char), f"{job.view.lang}: no declared font covers {char!r} "
+                                        f"(U+{ord(char):04X}) in {text.strip()[:60]!r}; declare a font for this language in booklet.yaml"))
+    if problems:
+        raise BookletError(problems)
+
+
+def _locate(job: LanguageJob, char: str) -> Location:
+    """Find the catalog entry or content text where a character first appears."""
+    catalog = job.translator.catalog
+    if catalog is not None:
+        for message in catalog:
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if any(char in s for s in strings if s):
+                return Location(catalog_path(job.booklet.root, job.view.lang).relative_to(job.booklet.root), message.lineno)
+    for value in translatable_texts(job.booklet):
+        source = value.msgid if isinstance(value, Text) else f"{value.one} {value.other}"
+        if char in source:
+            return value.location
+    return Location(Path("templates"))

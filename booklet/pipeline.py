@@ -1,0 +1,203 @@
+"""The build pipeline: load, validate, render each language once, write every format, then the manifest."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+
+from .content import load_booklet
+from .errors import BookletError, Location, Problem
+from .formats import FORMATS
+from .fsutil import atomic_write
+from .i18n import Translator, catalog_path, load_catalog
+from .languages import parse_language
+from .model import Booklet
+from .outputs import LanguageJob, Output
+from .render import make_environment, render_view, template_dirs
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LanguageResult:
+    """What building one language produced: its files and its translation counts."""
+
+    lang: str
+    outputs: tuple[Output, ...]
+    counts: dict[str, int]
+
+
+def build(root: Path, out_dir: Path, langs: Sequence[str] | None = None, formats: Sequence[str] | None = None,
+          jobs: int | None = None, draft: bool = False,
+          progress: Callable[[LanguageResult], None] = lambda result: None) -> list[LanguageResult]:
+    """Build every requested format for every requested language into ``out_dir``."""
+    booklet = load_booklet(root)                                  # raises with every content problem
+    langs = select_languages(booklet, langs)
+    formats = select_formats(formats)
+    catalogs = load_catalogs(booklet, langs)                      # every .po problem, before any work
+    timestamp = build_timestamp(booklet)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # Outputs go to a staging folder and are moved in only when every language succeeded,
+    # so a failed build leaves the previous outputs (and manifest) untouched.
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    try:
+        tasks = [(booklet, lang, catalogs[lang], tuple(formats), staging, timestamp, draft) for lang in langs]
+        results = _run(tasks, jobs, progress)
+        results = [_publish(result, staging, out_dir) for result in results]
+        write_manifest(out_dir, results)                          # last: it describes finished files
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return results
+
+
+def select_languages(booklet: Booklet, requested: Sequence[str] | None) -> list[str]:
+    """Return the canonical codes of the requested languages, in booklet order."""
+    if not requested:
+        return list(booklet.languages)
+    problems, chosen = [], []
+    for code in requested:
+        lang = parse_language(code)
+        if lang is None or lang not in booklet.languages:
+            problems.append(Problem(booklet.source or Location(Path("content/booklet.yaml")),
+                                    f"--lang {code!r} is not one of the booklet's languages ({', '.join(booklet.languages)})"))
+        else:
+            chosen.append(lang)
+    if problems:
+        raise BookletError(problems)
+    return [lang for lang in booklet.languages if lang in chosen]
+
+
+def select_formats(requested: Sequence[str] | None) -> list[str]:
+    """Return the requested format names, checked against the registry."""
+    if not requested:
+        return list(FORMATS)
+    unknown = [name for name in requested if name not in FORMATS]
+    if unknown:
+        raise BookletError([Problem(Location(Path("--format")), f"unknown format {name!r} (choose from {', '.join(FORMATS)})") for name in unknown])
+    return [name for name in FORMATS if name in requested]
+
+
+def load_catalogs(booklet: Booklet, langs: Sequence[str]) -> dict[str, Catalog | None]:
+    """Load the catalog of every non-source language, collecting every problem."""
+    catalogs: dict[str, Catalog | None] = {}
+    problems: list[Problem] = []
+    for lang in langs:
+        if lang == booklet.source_language:
+            catalogs[lang] = None
+            continue
+        try:
+            catalogs[lang] = load_catalog(booklet.root, lang)
+        except BookletError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise BookletError(problems)
+    return catalogs
+
+
+def build_timestamp(booklet: Booklet) -> dt.datetime:
+    """Return SOURCE_DATE_EPOCH as a UTC time, or midnight UTC of the edition date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.combine(booklet.edition, dt.time(), dt.timezone.utc)
+
+
+def _run(tasks: list[tuple], jobs: int | None, progress: Callable[[LanguageResult], None]) -> list[LanguageResult]:
+    """Build the languages, in parallel processes when more than one job is allowed; collect all failures."""
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+    results, problems = [], []
+    if jobs == 1:
+        outcomes = (_attempt(task) for task in tasks)
+        for outcome in outcomes:
+            _collect(outcome, results, problems, progress)
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for outcome in pool.map(_attempt, tasks):
+                _collect(outcome, results, problems, progress)
+    if problems:
+        raise BookletError(problems)
+    return results
+
+
+def _collect(outcome, results: list, problems: list, progress: Callable[[LanguageResult], None]) -> None:
+    """Sort one language's outcome into results or problems."""
+    if isinstance(outcome, BookletError):
+        problems.extend(outcome.problems)
+    else:
+        results.append(outcome)
+        progress(outcome)
+
+
+def _attempt(task: tuple) -> LanguageResult | BookletError:
+    """Build one language, returning its user errors instead of raising them across processes."""
+    try:
+        return build_language(*task)
+    except BookletError as error:
+        return error
+
+
+def build_language(booklet: Booklet, lang: str, catalog: Catalog | None, formats: Sequence[str],
+                   out_dir: Path, timestamp: dt.datetime, draft: bool) -> LanguageResult:
+    """Render one language once and write each requested format from that rendering."""
+    log.info("Rendering %s", lang)
+    translator = Translator(lang, catalog, booklet.root, use_fuzzy=draft)
+    view = render_view(booklet, translator, draft=draft)
+    dirs = template_dirs(booklet.root)
+    job = LanguageJob(booklet, view, make_environment(dirs), translator, out_dir, timestamp, dirs)
+    outputs = [output for name in formats for output in FORMATS[name].write(job)]
+    return LanguageResult(lang, tuple(outputs), dict(translator.counts))
+
+
+def _publish(result: LanguageResult, staging: Path, out_dir: Path) -> LanguageResult:
+    """Move a language's staged files into the output folder."""
+    moved = []
+    for output in result.outputs:
+        target = out_dir / output.path.relative_to(staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(output.path, target)
+        moved.append(replace(output, path=target))
+    return replace(result, outputs=tuple(moved))
+
+
+def write_manifest(out_dir: Path, results: Sequence[LanguageResult]) -> Path:
+    """Write manifest.json describing every output, merged with entries of languages not rebuilt."""
+    path = out_dir / "manifest.json"
+    entries = {}
+    if path.is_file():
+        try:
+            for entry in json.loads(path.read_text(encoding="utf-8")).get("outputs", []):
+                if (out_dir / entry["path"]).is_file():
+                    entries[(entry["lang"], entry["format"], entry["path"])] = entry
+        except (ValueError, KeyError, TypeError, AttributeError):
+            entries = {}
+    for result in results:
+        for output in result.outputs:
+            entry = {"lang": output.lang, "format": output.format, "path": output.path.relative_to(out_dir).as_posix(),
+                     "bytes": output.bytes, "sha256": output.sha256}
+            if output.pages is not None:
+                entry["pages"] = output.pages
+            entries[(entry["lang"], entry["format"], entry["path"])] = entry
+    data = {"outputs": sorted(entries.values(), key=lambda e: (e["lang"], e["format"], e["path"]))}
+    atomic_write(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    return path
+
+
+def translation_warnings(booklet: Booklet, results: Sequence[LanguageResult]) -> list[Problem]:
+    """Return a warning per language whose text fell back to the source language."""
+    warnings = []
+    for result in results:
+        fallback = {k: v for k, v in result.counts.items() if k in ("missing", "fuzzy") and v}
+        if fallback:
+            detail = ", ".join(f"{count} {kind}" for kind, count in sorted(fallback.items()))
+            where = Location(catalog_path(booklet.root, result.lang).relative_to(booklet.root))
+            warnings.append(Problem(where, f"{result.lang}: {detail} strings shown in the source language", "warning"))
+    return warnings
