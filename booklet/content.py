@@ -14,6 +14,7 @@ from . import model
 from .blocks import read_section
 from .errors import BookletError, Problem
 from .fonts import resolve_font_files
+from .inline import inline_problems
 from .reader import Reader, kind, show
 from .yamlsource import KeyPath, Source, load_yaml
 
@@ -40,6 +41,7 @@ def load_booklet(root: Path) -> model.Booklet:
     if fields is None:
         raise BookletError(problems)
     booklet = _read_booklet(root, reader, fields)
+    problems.extend(check_inline(booklet))
     if problems:
         raise BookletError(problems)
     return booklet
@@ -69,7 +71,6 @@ def _read_booklet(root: Path, r: Reader, fields: dict[str, Any]) -> model.Bookle
     fonts = tuple(filter(None, (_read_font(root, r, p) for p in r.items(("fonts",), "fonts")))) if "fonts" in fields else ()
     sections = _read_sections(root, r, facts) if "sections" in fields else ()
     texts = {key: r.optional(fields, (), key, r.text, key) for key in ("title", "subtitle", "publisher", "license", "description")}
-    _check_placeholders(r.problems, [t for t in texts.values() if t], facts)
     return model.Booklet(
         root=root, slug=slug or "", title=texts["title"], source_language=source_language or "",
         languages=languages, edition=r.optional(fields, (), "edition", r.date, "edition"),
@@ -163,17 +164,11 @@ def _read_sections(root: Path, r: Reader, facts: dict[str, int]) -> tuple[model.
     return tuple(sections)
 
 
-def _check_placeholders(problems: list[Problem], texts: list[model.Text], facts: dict[str, int]) -> None:
-    """Report {name} placeholders that name no fact."""
-    for text in texts:
-        for match in PLACEHOLDER.finditer(text.msgid):
-            name = match.group(1)
-            if name is not None and name not in facts:
-                problems.append(Problem(text.location, _unknown_fact(name, facts)))
-
-
-def _unknown_fact(name: str, facts: dict[str, int]) -> str:
-    """Build the message for a placeholder naming no fact."""
-    close = difflib.get_close_matches(name, list(facts), n=1)
-    hint = f" (did you mean {{{close[0]}}}?)" if close else ""
-    return f"placeholder {{{name}}} names no fact in booklet.yaml{hint}"
+def check_inline(booklet: model.Booklet) -> list[Problem]:
+    """Check the inline markup of every source text: known facts, safe links, links to existing sections."""
+    section_ids = {section.id for section in booklet.sections}
+    problems = []
+    for value in model.translatable_texts(booklet):
+        for text in ((value.msgid,) if isinstance(value, model.Text) else (value.one, value.other)):
+            problems.extend(Problem(value.location, message) for message in inline_problems(text, booklet.facts, section_ids))
+    return problems

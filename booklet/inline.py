@@ -6,6 +6,7 @@ never inject HTML, CSS or script.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Mapping
 
@@ -55,7 +56,9 @@ def _render_token(match: re.Match[str], facts: Mapping[str, int], format_number:
         return "}"
     name = groups["fact"]
     if name not in facts:
-        raise InlineError(f"placeholder {{{name}}} names no fact in booklet.yaml")
+        close = difflib.get_close_matches(name, list(facts), n=1)
+        hint = f" (did you mean {{{close[0]}}}?)" if close else ""
+        raise InlineError(f"placeholder {{{name}}} names no fact in booklet.yaml{hint}")
     return str(escape(format_number(facts[name])))
 
 
@@ -74,3 +77,18 @@ def plain_text(text: str) -> str:
     """Strip the markup from a text (for metadata, where no HTML is allowed)."""
     return TOKEN.sub(lambda m: m.group("strong") or m.group("em") or m.group("label")
                      or ("{" if m.group("open") else "}" if m.group("close") else m.group(0)), text)
+
+
+def inline_problems(text: str, facts: Mapping[str, int], section_ids: set[str] | None = None) -> list[str]:
+    """List every problem in a text's markup: unknown facts, unsafe links, links to missing sections."""
+    problems = []
+    for match in TOKEN.finditer(text):
+        try:
+            _render_token(match, facts, str)
+        except InlineError as error:
+            problems.append(str(error))
+            continue
+        url = match.group("url")
+        if url and url.startswith("#") and section_ids is not None and url[1:] not in section_ids:
+            problems.append(f"link target {url!r} names no section (sections: {', '.join(sorted(section_ids))})")
+    return problems

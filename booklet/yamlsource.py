@@ -131,6 +131,9 @@ class _Converter:
             self.problems.append(Problem(self.where(node), f"document has more than {MAX_NODES} values"))
             raise BookletError(self.problems)
         self.source.locations[path] = self.where(node)
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+            self.problems.append(Problem(self.where(node), f"unsupported YAML tag {node.tag!r}"))
+            return None
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):

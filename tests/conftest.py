@@ -1,0 +1,53 @@
+"""Shared fixtures: copies of the fixture booklets, ad-hoc booklets, and built outputs."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from booklet import pipeline
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PROJECT_ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def project(tmp_path):
+    """Return a function that copies a fixture booklet into a temporary folder."""
+
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(FIXTURES / name, target)
+        return target
+
+    return copy
+
+
+@pytest.fixture
+def make_project(tmp_path):
+    """Return a function that writes a booklet from {relative path: text}, on top of the minimal fixture."""
+
+    def make(files: dict[str, str], base: str = "minimal") -> Path:
+        root = tmp_path / "booklet"
+        shutil.copytree(FIXTURES / base, root)
+        for name, text in files.items():
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if text is None:
+                path.unlink()
+            else:
+                path.write_text(text, encoding="utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def multilingual_build(tmp_path_factory):
+    """Build the multilingual fixture (en, ru, ar) once, in every format."""
+    root = tmp_path_factory.mktemp("multi") / "multilingual"
+    shutil.copytree(FIXTURES / "multilingual", root)
+    out = root / "dist"
+    results = pipeline.build(root, out, jobs=2)
+    return root, out, results

@@ -1,0 +1,41 @@
+"""Every broken booklet in fixtures/invalid gives exactly its expected messages, exit 1, and no output."""
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from booklet.cli import main
+
+INVALID = Path(__file__).parent / "fixtures" / "invalid"
+CASES = sorted(p.name for p in INVALID.iterdir() if (p / "expected.txt").is_file())
+
+
+def overlay(case: str, tmp_path: Path) -> Path:
+    """Copy the case's base booklet (minimal unless a 'base' file names another) and lay the case's files over it."""
+    base_file = INVALID / case / "base"
+    base = base_file.read_text().strip() if base_file.is_file() else "minimal"
+    root = tmp_path / case
+    shutil.copytree(INVALID.parent / base, root)
+    for path in (INVALID / case).rglob("*"):
+        if path.is_file() and path.name not in ("expected.txt", "base", "args"):
+            target = root / path.relative_to(INVALID / case)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    return root
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_invalid_booklet_reports_exact_problems(case, tmp_path):
+    root = overlay(case, tmp_path)
+    args_file = INVALID / case / "args"
+    extra = args_file.read_text().split() if args_file.is_file() else ["build"]
+    stdout, stderr = io.StringIO(), io.StringIO()
+    status = main(["--source", str(root), *extra, "--out", str(root / "dist")] if extra[0] == "build" else ["--source", str(root), *extra],
+                  stdout=stdout, stderr=stderr)
+    expected = (INVALID / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert stderr.getvalue().splitlines() == expected
+    assert status == 1
+    assert "Traceback" not in stderr.getvalue()
+    dist = root / "dist"
+    assert not dist.exists() or not any(p.is_file() for p in dist.rglob("*")), "a failed build left files behind"
