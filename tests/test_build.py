@@ -1,0 +1,118 @@
+"""End-to-end builds with the real engines, checked structurally (PDF with pypdf, EPUB as zip + EPUBCheck)."""
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+
+from booklet import pipeline
+
+from .pdfcheck import DC, OPF, XHTML, epub_package, epubcheck, pdf_fonts, pdf_text
+
+
+def test_every_language_and_format_is_written_with_a_manifest(multilingual_build):
+    root, out, results = multilingual_build
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert names == ["manifest.json", "multi-ar.epub", "multi-ar.pdf", "multi-en.epub", "multi-en.pdf", "multi-ru.epub", "multi-ru.pdf"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    entries = {(e["lang"], e["format"]): e for e in manifest["outputs"]}
+    assert set(entries) == {(lang, fmt) for lang in ("en", "ru", "ar") for fmt in ("pdf", "epub")}
+    for (lang, fmt), entry in entries.items():
+        assert (out / entry["path"]).stat().st_size == entry["bytes"]
+        assert re.fullmatch(r"[0-9a-f]{64}", entry["sha256"])
+        assert ("pages" in entry) == (fmt == "pdf")
+
+
+@pytest.mark.parametrize(("lang", "date", "number", "hostages"), [
+    ("en", "February 26, 1992", "1,275", "1,275 people were taken hostage"),
+    ("ru", "26 февраля 1992 г.", "1 275", "1 275 человек были взяты в заложники"),
+    ("ar", "فبراير", "1,275", "فبراير"),
+])
+def test_pdf_text_shows_locale_dates_numbers_and_plurals(multilingual_build, lang, date, number, hostages):
+    _root, out, _results = multilingual_build
+    text = pdf_text(out / f"multi-{lang}.pdf")
+    assert date in text
+    assert number in text
+    assert hostages in text
+
+
+def test_russian_chart_label_uses_the_many_form_and_families_the_few_form(multilingual_build):
+    _root, out, _results = multilingual_build
+    text = pdf_text(out / "multi-ru.pdf")
+    assert "человек взяты в заложники" in text      # 1275 → many
+    assert "семей уничтожено" in text                # 8 → many
+    assert "семья уничтожена" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "ar"])
+def test_pdf_is_tagged_with_language_title_and_embedded_fonts(multilingual_build, lang):
+    _root, out, _results = multilingual_build
+    reader = PdfReader(out / f"multi-{lang}.pdf")
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == lang
+    assert "/StructTreeRoot" in catalog
+    assert reader.metadata.title == {"en": "Remembrance", "ru": "Память", "ar": "ذكرى"}[lang]
+    fonts = pdf_fonts(out / f"multi-{lang}.pdf")
+    assert fonts and all(fonts.values()), fonts
+    families = " ".join(fonts)
+    assert ("Amiri" in families) == (lang == "ar")
+
+
+def test_pdf_outline_follows_chapter_headings_not_cover_or_contents(multilingual_build):
+    _root, out, _results = multilingual_build
+    titles = [item.title for item in PdfReader(out / "multi-en.pdf").outline if not isinstance(item, list)]
+    assert titles == ["The toll", "Sources"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "ar"])
+def test_epub_structure_language_direction_and_navigation(multilingual_build, lang):
+    _root, out, _results = multilingual_build
+    path = out / f"multi-{lang}.epub"
+    with zipfile.ZipFile(path) as book:
+        first = book.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+        documents = [n for n in book.namelist() if n.endswith(".xhtml") and not n.endswith("nav.xhtml")]
+        direction = "rtl" if lang == "ar" else "ltr"
+        for name in documents:
+            html = book.read(name).decode()
+            assert f'dir="{direction}"' in html, name
+            assert f'lang="{lang}"' in html, name
+    package = epub_package(path)
+    assert package.get("{http://www.w3.org/XML/1998/namespace}lang") == lang
+    assert package.get("dir") == direction
+    assert package.find(f"{OPF}metadata/{DC}language").text == lang
+    spine = package.find(f"{OPF}spine")
+    assert spine.get("page-progression-direction") == ("rtl" if lang == "ar" else None)
+    assert [i.get("idref") for i in spine] == ["s-cover", "s-toll", "s-sources"]
+    properties = [m.get("property") for m in package.iter(f"{OPF}meta")]
+    for required in ("schema:accessMode", "schema:accessModeSufficient", "schema:accessibilityFeature",
+                     "schema:accessibilityHazard", "schema:accessibilitySummary", "dcterms:conformsTo"):
+        assert required in properties
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_epubcheck_finds_no_errors_or_warnings(multilingual_build, lang):
+    _root, out, _results = multilingual_build
+    messages = epubcheck(out / f"multi-{lang}.epub")
+    assert [m for m in messages if m["severity"] in ("FATAL", "ERROR", "WARNING")] == []
+
+
+def test_two_builds_are_byte_identical(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = project("minimal")
+    first = pipeline.build(root, tmp_path / "one", jobs=1)
+    second = pipeline.build(root, tmp_path / "two", jobs=1)
+    assert [o.sha256 for r in first for o in r.outputs] == [o.sha256 for r in second for o in r.outputs]
+
+
+def test_uncovered_character_fails_naming_language_character_and_string(make_project, tmp_path):
+    root = make_project({"content/sections/first.yaml": "title: Chapter\nblocks:\n  - paragraph: Syriac ܐ letter.\n"})
+    with pytest.raises(pipeline.BookletError) as caught:
+        pipeline.build(root, tmp_path / "out", jobs=1)
+    assert [str(p) for p in caught.value.problems] == [
+        "content/sections/first.yaml:3:16: error: en: no declared font covers 'ܐ' (U+0710) in 'Syriac ܐ letter.'; "
+        "declare a font for this language in booklet.yaml"]
+    assert not (tmp_path / "out" / "minimal-en.pdf").exists()

@@ -1,0 +1,72 @@
+"""The shipped Khojaly booklet: every language builds, shows its locale's formats, and passes EPUBCheck."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from babel.messages.pofile import read_po
+
+from booklet import pipeline
+from booklet.content import load_booklet
+from booklet.i18n import catalog_path
+
+from .conftest import PROJECT_ROOT
+from .pdfcheck import epubcheck, pdf_fonts, pdf_text
+
+LANGUAGES = ["en", "az", "tr", "ru", "fr", "de", "es", "ar"]
+LONG_DATE = {"en": "February 26, 1992", "az": "26 fevral 1992", "tr": "26 Şubat 1992", "ru": "26 февраля 1992 г.",
+             "fr": "26 février 1992", "de": "26. Februar 1992", "es": "26 de febrero de 1992", "ar": "26 فبراير 1992"}
+HOSTAGES = {"en": "1,275", "az": "1.275", "tr": "1.275", "ru": "1 275", "fr": "1 275", "de": "1.275", "es": "1.275", "ar": "1,275"}
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """Build a copy of the shipped booklet in every language and format."""
+    root = tmp_path_factory.mktemp("sample") / "booklet"
+    for name in ("content", "locales"):
+        shutil.copytree(PROJECT_ROOT / name, root / name)
+    results = pipeline.build(root, root / "dist", jobs=2)
+    return root, root / "dist", {r.lang: r for r in results}
+
+
+def test_booklet_declares_the_eight_languages():
+    assert list(load_booklet(PROJECT_ROOT).languages) == LANGUAGES
+
+
+@pytest.mark.parametrize("lang", LANGUAGES[1:])
+def test_catalog_is_complete_and_not_fuzzy(lang):
+    with catalog_path(PROJECT_ROOT, lang).open("rb") as handle:
+        catalog = read_po(handle)
+    untranslated = [m.id for m in catalog if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))]
+    assert untranslated == []
+    assert [m.id for m in catalog if m.id and m.fuzzy] == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_pdf_shows_long_date_and_locale_numbers(sample_build, lang):
+    _root, out, results = sample_build
+    text = pdf_text(out / f"khojaly-1992-{lang}.pdf")
+    assert LONG_DATE[lang] in text
+    assert HOSTAGES[lang] in text
+    assert results[lang].counts.get("missing", 0) == 0
+    assert 16 <= results[lang].outputs[0].pages <= 28
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_pdf_font_is_embedded(sample_build, lang):
+    _root, out, _results = sample_build
+    fonts = pdf_fonts(out / f"khojaly-1992-{lang}.pdf")
+    assert fonts and all(fonts.values()), fonts
+
+
+def test_arabic_pdf_is_set_in_amiri_and_contains_arabic_text(sample_build):
+    _root, out, _results = sample_build
+    assert any("Amiri" in name for name in pdf_fonts(out / "khojaly-1992-ar.pdf"))
+    assert "خوجالي" in pdf_text(out / "khojaly-1992-ar.pdf")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_epubcheck_is_clean(sample_build, lang):
+    _root, out, _results = sample_build
+    messages = epubcheck(out / f"khojaly-1992-{lang}.epub")
+    assert [(m["severity"], m["ID"], m["message"]) for m in messages if m["severity"] in ("FATAL", "ERROR", "WARNING")] == []
