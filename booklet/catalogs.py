@@ -6,7 +6,6 @@ so a translator's work cannot be lost by running these commands.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -15,7 +14,8 @@ from babel.messages.pofile import read_po
 from .content import load_booklet
 from .errors import BookletError, Location, Problem
 from .fsutil import atomic_write
-from .i18n import DOMAIN, catalog_path, extract_messages, load_catalog, template_path, write_catalog
+from .i18n import DOMAIN, catalog_path, extract_messages, load_catalog, template_path
+from .pofile import write_catalog
 from .languages import parse_language
 from .render import template_dirs
 

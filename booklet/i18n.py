@@ -8,8 +8,8 @@ visible in the summary and in draft builds.
 from __future__ import annotations
 
 import gettext as _gettext
-import io
 import re
+import textwrap
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -206,20 +206,13 @@ def _add(catalog: Catalog, msgid, location: tuple[str, int], note: str | None, c
     existing = catalog.get(msgid, context=context)
     if existing is not None:
         existing.locations.append(location)
-        if note and note not in existing.auto_comments:
-            existing.auto_comments.append(note)
+        for line in textwrap.wrap(note, width=76) if note else []:
+            if line not in existing.auto_comments:
+                existing.auto_comments.append(line)
         return
-    message = catalog.add(msgid, locations=[location], auto_comments=[note] if note else [], context=context)
+    comments = textwrap.wrap(note, width=76) if note else []
+    message = catalog.add(msgid, locations=[location], auto_comments=comments, context=context)
     if "python-format" in message.flags and not location[0].startswith("templates"):
         # Content strings are never %-formatted; Babel's guess would make checkers demand placeholders.
         message.flags.discard("python-format")
         message.flags.add("no-python-format")
-
-
-def write_catalog(catalog: Catalog) -> bytes:
-    """Serialise a catalog as .po/.pot bytes, wrapped as GNU gettext wraps (79 columns)."""
-    from babel.messages.pofile import write_po
-
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=79, include_previous=True)
-    return buffer.getvalue()

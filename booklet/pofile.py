@@ -1,0 +1,165 @@
+"""Write .po files exactly as GNU gettext (msgmerge, msgcat, Poedit) lays them out.
+
+Babel wraps long strings differently from GNU gettext, so a catalog saved by
+Poedit and then by Babel would change on every line. We let Babel write without
+wrapping and re-wrap each string as GNU gettext does: 79 columns, breaking after
+spaces and at the other line-break opportunities GNU uses, with a leading ``""``
+line when a string is wrapped or has an embedded newline.
+"""
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
+
+WIDTH = 79
+_KEYWORD_LINE = re.compile(r'^(?P<prefix>#~ |#\| |#~\| )?(?P<keyword>msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) (?P<string>".*")$')
+
+
+def write_catalog(catalog: Catalog) -> bytes:
+    """Serialise a catalog as .po/.pot bytes laid out like GNU gettext's own tools."""
+    buffer = io.BytesIO()
+    # A huge width: Babel neither wraps strings nor comments; rewrap() then lays strings out the GNU way.
+    write_po(buffer, catalog, width=10**9, include_previous=True)
+    return rewrap(buffer.getvalue().decode("utf-8")).encode("utf-8")
+
+
+def rewrap(text: str) -> str:
+    """Re-wrap every keyword string of an unwrapped .po text the GNU way."""
+    lines = text.split("\n")
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        if lines[index].startswith("#: "):
+            references = []
+            while index < len(lines) and lines[index].startswith("#: "):
+                references.extend(lines[index][3:].split())
+                index += 1
+            out.extend(wrap_references(references))
+            continue
+        match = _KEYWORD_LINE.match(lines[index])
+        if not match:
+            out.append(lines[index])
+            index += 1
+            continue
+        prefix = match.group("prefix") or ""
+        pieces = [match.group("string")]
+        index += 1
+        while index < len(lines) and lines[index].startswith(prefix + '"'):
+            pieces.append(lines[index][len(prefix):])
+            index += 1
+        escaped = "".join(piece[1:-1] for piece in pieces)
+        out.extend(wrap_string(prefix, match.group("keyword"), escaped))
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def wrap_references(references: list[str]) -> list[str]:
+    """Fill ``#:`` reference lines up to the width, as GNU gettext does."""
+    lines, current = [], "#:"
+    for reference in references:
+        if len(current) + 1 + len(reference) > WIDTH and current != "#:":
+            lines.append(current)
+            current = "#:"
+        current += " " + reference
+    lines.append(current)
+    return lines
+
+
+def wrap_string(prefix: str, keyword: str, escaped: str) -> list[str]:
+    """Lay out one escaped string after its keyword as GNU gettext does."""
+    portions = _split_after_newlines(escaped)
+    head = f"{prefix}{keyword} "
+    if len(portions) <= 1 and _width(head) + 2 + _width(escaped) <= WIDTH:
+        return [f'{head}"{escaped}"']
+    lines = [f'{head}""']
+    for portion in portions:
+        lines.extend(f'{prefix}"{chunk}"' for chunk in _break(portion, WIDTH - 2 - _width(prefix)))
+    return lines
+
+
+def _split_after_newlines(escaped: str) -> list[str]:
+    """Split an escaped string after each ``\\n`` escape."""
+    portions, start, index = [], 0, 0
+    while index < len(escaped):
+        if escaped[index] == "\\" and index + 1 < len(escaped):
+            if escaped[index + 1] == "n" and index + 2 < len(escaped):
+                portions.append(escaped[start:index + 2])
+                start = index + 2
+            index += 2
+            continue
+        index += 1
+    portions.append(escaped[start:])
+    return [p for p in portions if p] or [""]
+
+
+def _tokens(escaped: str) -> list[str]:
+    """Split an escaped string into units: escape sequences stay whole."""
+    return re.findall(r"\\.|.", escaped, re.DOTALL)
+
+
+def _break(escaped: str, width: int) -> list[str]:
+    """Break an escaped portion into chunks of at most ``width`` columns at allowed positions."""
+    units = _tokens(escaped)
+    chunks: list[str] = []
+    start = 0
+    while _width("".join(units[start:])) > width:
+        column, last_break = 0, None
+        for position in range(start, len(units)):
+            column += _width(units[position])
+            if column > width:
+                break
+            if position + 1 < len(units) and _may_break_after(units, position):
+                last_break = position + 1
+        if last_break is None or last_break <= start:
+            # No break opportunity within the width: break at the first one after it, as GNU does.
+            last_break = next((p + 1 for p in range(start, len(units) - 1) if _may_break_after(units, p)), len(units))
+        chunks.append("".join(units[start:last_break]))
+        start = last_break
+        if start >= len(units):
+            break
+    if start < len(units) or not chunks:
+        chunks.append("".join(units[start:]))
+    return chunks
+
+
+def _may_break_after(units: list[str], position: int) -> bool:
+    """Return whether a line may break between ``units[position]`` and the next unit (UAX #14, simplified)."""
+    here, after = units[position], units[position + 1]
+    if after in (" ", "\\t"):
+        return False
+    if here == " " or here == "\\t":
+        return True
+    if here in _BREAK_AFTER_BEFORE_LETTER:
+        return _is_letter(after)
+    if here in ("\u2013", "\u2014"):
+        return True
+    if here in ("]", "}") or (here == ")" and after in ("(", "[")):
+        return after not in (")", "]", "}", ".", ",", ";", ":", "!", "?")
+    if here == "/" and not after[:1].isdigit() and after not in ("/", " "):
+        return position > 0 and units[position - 1] not in ("/", ":")
+    if unicodedata.east_asian_width(here[:1]) in ("W", "F") or unicodedata.east_asian_width(after[:1]) in ("W", "F"):
+        return True
+    return False
+
+
+#: Hyphen and infix separators: GNU breaks after them when a letter follows (but not before a digit).
+_BREAK_AFTER_BEFORE_LETTER = ("-", ".", ",", ";", ":", "!", "?")
+
+
+def _is_letter(unit: str) -> bool:
+    """Return whether a unit is a letter."""
+    return len(unit) == 1 and unicodedata.category(unit)[0] == "L"
+
+
+def _width(text: str) -> int:
+    """Return the display width: marks and format characters 0, wide characters 2, others 1."""
+    width = 0
+    for char in text:
+        category = unicodedata.category(char)
+        if category in ("Mn", "Me") or (category == "Cf" and char != "\u00ad"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
