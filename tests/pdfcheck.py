@@ -27,6 +27,17 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u202f", " ")
 
 
+def has_phrase(text: str, phrase: str, rtl: bool = False) -> bool:
+    """Return whether ``phrase`` is in ``text``; for right-to-left text, whether one line has all its words.
+
+    PDF text extraction gives right-to-left lines in visual order, with digits glued to
+    neighbouring words, so the words are compared as pieces of the line.
+    """
+    if not rtl:
+        return phrase in text
+    return any(all(word in line for word in phrase.split()) for line in text.splitlines())
+
+
 def pdf_fonts(path: Path) -> dict[str, bool]:
     """Return each font's base name and whether its program is embedded."""
     fonts = {}
