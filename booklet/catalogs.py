@@ -9,13 +9,12 @@ import datetime as dt
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
 
 from .content import load_booklet
 from .errors import BookletError, Location, Problem
 from .fsutil import atomic_write
 from .i18n import DOMAIN, catalog_path, extract_messages, load_catalog, template_path
-from .pofile import write_catalog
+from .pofile import read_catalog, write_catalog
 from .languages import parse_language
 from .render import template_dirs
 
@@ -36,7 +35,7 @@ def _read_template(root: Path) -> Catalog:
     if not path.is_file():
         raise BookletError([Problem(Location(path.relative_to(root)), "no catalog template; run: python build.py extract")])
     with path.open("rb") as handle:
-        return read_po(handle, domain=DOMAIN)
+        return read_catalog(handle, domain=DOMAIN)
 
 
 def update(root: Path, languages: list[str] | None = None) -> list[Path]:
@@ -56,8 +55,11 @@ def update(root: Path, languages: list[str] | None = None) -> list[Path]:
 def merge(catalog: Catalog, template: Catalog) -> None:
     """Update ``catalog`` from ``template``; a source text that returns gets its old translation back."""
     obsolete = {(m.id, m.context): m for m in catalog.obsolete.values()}
+    previous = {(m.id, m.context): m.previous_id for m in catalog if m.fuzzy and m.previous_id}
     catalog.update(template, no_fuzzy_matching=False, update_header_comment=False, keep_user_comments=True, update_creation_date=False)
     for message in catalog:
+        if message.fuzzy and not message.previous_id and (message.id, message.context) in previous:
+            message.previous_id = previous[(message.id, message.context)]  # Babel drops it on exact matches
         revived = obsolete.get((message.id, message.context))
         if message.id and revived is not None and not message.string:
             message.string = revived.string

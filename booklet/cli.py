@@ -8,11 +8,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import catalogs, pipeline
+import json
+
+from . import catalogs, pipeline, review
+from .content import load_booklet
 from .errors import BookletError, Problem
 from .formats import FORMATS
 
-COMMANDS = ("build", "extract", "update", "init")
+COMMANDS = ("build", "extract", "update", "init", "status", "check")
 
 
 def _split(value: str) -> list[str]:
@@ -37,6 +40,10 @@ def make_parser() -> argparse.ArgumentParser:
     update.add_argument("--lang", type=_split, help="comma-separated languages (default: all)")
     init = commands.add_parser("init", help="create the catalog of a new language")
     init.add_argument("language", help="language code, e.g. pt-BR")
+    status = commands.add_parser("status", help="print translation coverage per language")
+    status.add_argument("--json", action="store_true", help="print the figures as JSON")
+    check = commands.add_parser("check", help="validate content and catalogs without building")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     return parser
 
 
@@ -74,19 +81,33 @@ def _dispatch(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: Text
             print(path.relative_to(root), file=stdout)
     elif args.command == "init":
         print(catalogs.init(root, args.language).relative_to(root), file=stdout)
+    elif args.command == "status":
+        figures = review.status(root)
+        print(json.dumps({"languages": [c.as_dict() for c in figures]}, indent=2) if args.json else review.format_status(figures), file=stdout)
+    elif args.command == "check":
+        return _check(args, root, stdout, stderr)
     else:
         return _build(args, root, stdout, stderr)
     return 0
+
+
+def _check(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO) -> int:
+    """Validate without building; exit 1 on errors (or on warnings with --strict)."""
+    problems = review.check(root)
+    _print_problems(problems, root, stderr)
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    print(f"{errors} errors, {warnings} warnings", file=stdout)
+    return 1 if errors or (args.strict and warnings) else 0
 
 
 def _build(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO) -> int:
     """Build, then print warnings and the summary table."""
     out_dir = (args.out or root / "dist").resolve()
     progress = lambda result: print(f"built {result.lang}: " + ", ".join(o.path.name for o in result.outputs), file=stderr, flush=True)
-    results = pipeline.build(root, out_dir, args.lang, args.format, args.jobs, args.draft, progress)
-    from .content import load_booklet
-
-    warnings = pipeline.translation_warnings(load_booklet(root), results)
+    warnings: list[Problem] = []
+    results = pipeline.build(root, out_dir, args.lang, args.format, args.jobs, args.draft, progress, warnings)
+    warnings += pipeline.translation_warnings(load_booklet(root), results)
     _print_problems(warnings, root, stderr)
     print(summary_table(results, out_dir), file=stdout)
     if args.strict and warnings:

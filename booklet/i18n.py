@@ -17,11 +17,12 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract as babel_extract
-from babel.messages.pofile import PoFileError, read_po
+from babel.messages.pofile import PoFileError
 from markupsafe import escape
 
 from .errors import BookletError, Location, Problem
 from .model import Booklet, Plural, Text, translatable_texts
+from .pofile import read_catalog
 
 DOMAIN = "booklet"
 #: {fact} placeholders in content text and %(name)s placeholders in template strings.
@@ -47,7 +48,7 @@ def load_catalog(root: Path, lang: str) -> Catalog:
         raise BookletError([Problem(Location(shown), f"no catalog for language {lang!r} (create it with: python build.py init {lang})")])
     try:
         with path.open("rb") as handle:
-            catalog = read_po(handle, locale=lang, domain=DOMAIN, abort_invalid=True)
+            catalog = read_catalog(handle, locale=lang, domain=DOMAIN, abort_invalid=True)
     except PoFileError as error:
         raise BookletError([Problem(Location(shown, error.lineno), f"invalid .po file: {error.args[0]}")]) from None
     except (UnicodeDecodeError, ValueError) as error:
@@ -99,19 +100,23 @@ class Translator:
             return "broken"
         return "fuzzy" if message.fuzzy else "translated"
 
+    def _use(self, status: str) -> bool:
+        """Return whether a translation with this status is shown (fuzzy ones only in drafts)."""
+        return status == "translated" or (status == "fuzzy" and self.use_fuzzy)
+
     def text(self, text: Text) -> Translated:
         """Translate a content Text, keeping the source when no usable translation exists."""
         message = self._message(text.msgid, text.context)
         status = self._usable(message, lambda m: _placeholder_problem(text.msgid, m.string, CONTENT_PLACEHOLDER))
         self.statuses[(text.msgid, text.context)] = status
-        return Translated(message.string if status in ("translated", "fuzzy") and message.string else text.msgid, status)
+        return Translated(message.string if self._use(status) else text.msgid, status)
 
     def plural(self, plural: Plural, n: int) -> Translated:
         """Translate a content Plural for the count ``n`` with the language's plural rule."""
         message = self._message((plural.one, plural.other), plural.context)
         status = self._usable(message, self._plural_problem)
         self.statuses[(plural.one, plural.context)] = status
-        if status in ("translated", "fuzzy"):
+        if self._use(status):
             return Translated(message.string[self.plural_index(n)], status)
         return Translated(plural.one if n == 1 else plural.other, status)
 
@@ -138,14 +143,14 @@ class Translator:
         message = self._message(msgid, context)
         status = self._usable(message, lambda m: _placeholder_problem(msgid, m.string, PERCENT_PLACEHOLDER))
         self.statuses[(msgid, context)] = status
-        return str(escape(message.string if status in ("translated", "fuzzy") else msgid))
+        return str(escape(message.string if self._use(status) else msgid))
 
     def npgettext(self, context: str | None, singular: str, plural: str, n: int) -> str:
         """Translate a template string with a plural, in a context."""
         message = self._message((singular, plural), context)
         status = self._usable(message, lambda m: self._plural_problem(m) or _placeholder_problem(plural, m.string[-1], PERCENT_PLACEHOLDER))
         self.statuses[(singular, context)] = status
-        if status in ("translated", "fuzzy"):
+        if self._use(status):
             return str(escape(message.string[self.plural_index(n)]))
         return str(escape(singular if n == 1 else plural))
 

@@ -163,6 +163,8 @@ class Booklet:
     keywords: tuple[Text, ...] = ()
     page_size: str = "A5"
     facts: Mapping[str, int] = field(default_factory=dict)
+    #: Percent of strings a language needs translated to be released (0–100).
+    min_coverage: float = 0.0
     #: Where booklet.yaml is, for messages about the booklet as a whole.
     source: Location | None = None
 

@@ -15,12 +15,13 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from .content import load_booklet
+from .download import write_download_page
 from .errors import BookletError, Location, Problem
 from .formats import FORMATS
 from .fsutil import atomic_write
 from .i18n import Translator, catalog_path, load_catalog
 from .languages import parse_language
-from .model import Booklet
+from .model import Booklet, Text, translatable_texts
 from .outputs import LanguageJob, Output
 from .render import make_environment, render_view, template_dirs
 
@@ -38,12 +39,14 @@ class LanguageResult:
 
 def build(root: Path, out_dir: Path, langs: Sequence[str] | None = None, formats: Sequence[str] | None = None,
           jobs: int | None = None, draft: bool = False,
-          progress: Callable[[LanguageResult], None] = lambda result: None) -> list[LanguageResult]:
-    """Build every requested format for every requested language into ``out_dir``."""
+          progress: Callable[[LanguageResult], None] = lambda result: None,
+          warnings: list[Problem] | None = None) -> list[LanguageResult]:
+    """Build every requested format for every requested language into ``out_dir``; warnings are appended to ``warnings``."""
     booklet = load_booklet(root)                                  # raises with every content problem
     langs = select_languages(booklet, langs)
     formats = select_formats(formats)
     catalogs = load_catalogs(booklet, langs)                      # every .po problem, before any work
+    langs = release_languages(booklet, langs, catalogs, draft, warnings if warnings is not None else [])
     timestamp = build_timestamp(booklet)
     out_dir.mkdir(parents=True, exist_ok=True)
     # Outputs go to a staging folder and are moved in only when every language succeeded,
@@ -54,6 +57,7 @@ def build(root: Path, out_dir: Path, langs: Sequence[str] | None = None, formats
         results = _run(tasks, jobs, progress)
         results = [_publish(result, staging, out_dir) for result in results]
         write_manifest(out_dir, results)                          # last: it describes finished files
+        write_download_page(out_dir, booklet, results)            # links every language, from the manifest
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return results
@@ -74,6 +78,35 @@ def select_languages(booklet: Booklet, requested: Sequence[str] | None) -> list[
     if problems:
         raise BookletError(problems)
     return [lang for lang in booklet.languages if lang in chosen]
+
+
+def release_languages(booklet: Booklet, langs: Sequence[str], catalogs: dict[str, Catalog | None],
+                      draft: bool, warnings: list[Problem]) -> list[str]:
+    """Drop languages below the booklet's min_coverage (drafts build them all), with a warning for each."""
+    kept = []
+    for lang in langs:
+        percent = content_coverage(booklet, catalogs[lang])
+        if percent >= booklet.min_coverage or draft:
+            kept.append(lang)
+            continue
+        where = Location(catalog_path(booklet.root, lang).relative_to(booklet.root))
+        warnings.append(Problem(where, f"{lang}: {percent:.1f} % translated, below min_coverage {booklet.min_coverage:g} %; "
+                                       f"not built (preview it with --draft)", "warning"))
+    return kept
+
+
+def content_coverage(booklet: Booklet, catalog: Catalog | None) -> float:
+    """Return the percentage of the booklet's content strings with a usable (complete, not fuzzy) translation."""
+    if catalog is None:
+        return 100.0
+    texts = translatable_texts(booklet)
+    done = 0
+    for value in texts:
+        msgid = value.msgid if isinstance(value, Text) else (value.one, value.other)
+        message = catalog.get(msgid, context=value.context)
+        strings = message.string if message and isinstance(message.string, tuple) else ((message.string,) if message else ("",))
+        done += bool(message and all(strings) and not message.fuzzy)
+    return 100.0 * done / len(texts) if texts else 100.0
 
 
 def select_formats(requested: Sequence[str] | None) -> list[str]:

@@ -13,10 +13,36 @@ import re
 import unicodedata
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
+from babel.messages.pofile import read_po, unescape, write_po
 
 WIDTH = 79
 _KEYWORD_LINE = re.compile(r'^(?P<prefix>#~ |#\| |#~\| )?(?P<keyword>msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) (?P<string>".*")$')
+
+
+def read_catalog(handle, **options) -> Catalog:
+    """Read a .po file with Babel, keeping the ``#|`` previous msgid that Babel reads as a user comment."""
+    catalog = read_po(handle, **options)
+    for message in [*catalog, *catalog.obsolete.values()]:
+        previous = [c for c in message.user_comments if c.startswith("|")]
+        if previous:
+            message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+            message.previous_id = _parse_previous(previous)
+    return catalog
+
+
+def _parse_previous(comments: list[str]) -> list[str]:
+    """Turn ``| msgid "…"`` / ``| msgid_plural "…"`` / ``| "…"`` comment lines into the previous msgid(s)."""
+    strings: list[str] = []
+    for comment in comments:
+        body = comment[1:].strip()
+        keyword, _, rest = body.partition(" ")
+        if keyword in ("msgid", "msgid_plural"):
+            strings.append(unescape(rest.strip()))
+        elif keyword == "msgctxt":
+            continue
+        elif body.startswith('"') and strings:
+            strings[-1] += unescape(body)
+    return strings
 
 
 def write_catalog(catalog: Catalog) -> bytes:

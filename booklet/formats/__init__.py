@@ -24,9 +24,11 @@ class Format(Protocol):
 def _registry() -> dict[str, Format]:
     """Build the format registry (imports are local so importing this package stays cheap)."""
     from .epub import EpubFormat
+    from .html import HtmlFormat
     from .pdf import PdfFormat
 
-    return {f.name: f for f in (PdfFormat(), EpubFormat())}
+    # The web edition comes last: it links to the files the other formats wrote.
+    return {f.name: f for f in (PdfFormat(), EpubFormat(), HtmlFormat())}
 
 
 FORMATS: dict[str, Format] = _registry()

@@ -1,0 +1,163 @@
+"""The download page ``<out>/index.html``: every built language, its files, sizes, pages and coverage.
+
+Written by the pipeline after the manifest, from the manifest, so it lists the
+files that are really there, including languages not rebuilt in this run. The
+page's own text is in the booklet's source language; each language's entry is
+in that language (its name, the booklet's title, link labels, sizes, plurals),
+with ``lang`` and ``dir`` on the entry. It works without JavaScript; a small
+inline script moves the reader's browser language to the top.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.numbers import format_percent
+from babel.units import format_unit
+from markupsafe import Markup
+
+from .errors import BookletError
+from .fsutil import atomic_write
+from .i18n import Translator, load_catalog
+from .inline import plain_text
+from .languages import bcp47, direction, native_name
+from .model import Booklet, Text
+from .render import make_environment, render_template, template_dirs
+
+PAGE = "index.html"
+#: Kinds of file in the order the page lists them, with how their names end after ``<slug>-<lang>``.
+KINDS = (("web", "/index.html"), ("pdf", ".pdf"), ("epub", ".epub"), ("print", "-print.pdf"), ("booklet", "-booklet.pdf"))
+_COVERAGE = re.compile(r'<li\b[^>]*\bdata-lang="([^"]+)"[^>]*\bdata-coverage="([0-9.]+)"')
+
+
+@dataclass
+class FileLink:
+    """One downloadable file of a language, as the entry template shows it."""
+
+    kind: str
+    href: str
+    size: str
+    pages: int | None = None
+
+
+@dataclass
+class LanguageEntry:
+    """One language on the download page."""
+
+    lang: str
+    tag: str
+    dir: str
+    name: str
+    title: str
+    files: list[FileLink] = field(default_factory=list)
+    coverage: float | None = None   # percent of strings translated; None when unknown
+    source: bool = False
+
+    @property
+    def percent(self) -> str:
+        """Return the coverage in the language's percent format, or an empty string when unknown."""
+        return "" if self.coverage is None else format_coverage(self.coverage, self.lang)
+
+    @property
+    def web(self) -> FileLink | None:
+        """Return the web edition, if built."""
+        return next((f for f in self.files if f.kind == "web"), None)
+
+
+def coverage_of(counts: Mapping[str, int]) -> float:
+    """Return the percentage of distinct strings shown translated (fuzzy and missing text is not)."""
+    total = sum(counts.values())
+    if not total:
+        return 100.0
+    return 100.0 * (counts.get("translated", 0) + counts.get("source", 0)) / total
+
+
+def write_download_page(out_dir: Path, booklet: Booklet, results: Sequence) -> Path:
+    """Write ``<out>/index.html`` from ``manifest.json``; ``results`` give this run's translation counts."""
+    path = out_dir / PAGE
+    coverage = _previous_coverage(path)
+    coverage.update({bcp47(result.lang): coverage_of(result.counts) for result in results})
+    entries = language_entries(booklet, _manifest(out_dir), coverage)
+    env = make_environment(template_dirs(booklet.root))
+    rendered = [Markup(render_template(env, "html/download-entry.html", _translator(booklet, entry.lang), entry=entry))
+                for entry in entries]
+    source = Translator(booklet.source_language, None, booklet.root)
+    page = render_template(env, "html/download.html", source, entries=entries, rendered=rendered,
+                           title=_plain(source, booklet.title), subtitle=_plain(source, booklet.subtitle),
+                           lang=bcp47(booklet.source_language), dir=direction(booklet.source_language),
+                           publisher=_plain(source, booklet.publisher), license=_plain(source, booklet.license))
+    atomic_write(path, page.encode("utf-8"))
+    return path
+
+
+def language_entries(booklet: Booklet, manifest: list[dict], coverage: Mapping[str, float]) -> list[LanguageEntry]:
+    """Return an entry for every booklet language with at least one file in the manifest, in booklet order."""
+    by_path = {entry.get("path"): entry for entry in manifest if isinstance(entry, dict)}
+    entries = []
+    for lang in booklet.languages:
+        tag = bcp47(lang)
+        stem = f"{booklet.slug}-{tag}"
+        translator = _translator(booklet, lang)
+        entry = LanguageEntry(lang, tag, direction(lang), native_name(lang), _plain(translator, booklet.title),
+                              coverage=coverage.get(tag), source=lang == booklet.source_language)
+        for kind, ending in KINDS:
+            found = by_path.get(stem + ending)
+            if found is None:
+                continue
+            size = found.get("bytes", 0)
+            if kind == "web":   # the page, its CSS, fonts and images
+                size = sum(e.get("bytes", 0) for p, e in by_path.items() if p and p.startswith(stem + "/"))
+            entry.files.append(FileLink(kind, stem + ending, format_size(size, lang), found.get("pages")))
+        if entry.files:
+            entries.append(entry)
+    return entries
+
+
+def format_size(size: int, lang: str) -> str:
+    """Return a file size in the language's units: ``245 kB``, ``1,2 МБ``."""
+    if size >= 1_000_000:
+        return format_unit(round(size / 1_000_000, 1), "digital-megabyte", "short", locale=lang, format="#,##0.#")
+    return format_unit(max(1, round(size / 1000)), "digital-kilobyte", "short", locale=lang)
+
+
+def format_coverage(percent: float, lang: str) -> str:
+    """Return a coverage percentage in the language's format, never rounded up to 100 %."""
+    return format_percent(math.floor(percent) / 100, locale=lang)
+
+
+def _manifest(out_dir: Path) -> list[dict]:
+    """Return the manifest's outputs whose files exist."""
+    try:
+        outputs = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8")).get("outputs", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [e for e in outputs if isinstance(e, dict) and isinstance(e.get("path"), str) and (out_dir / e["path"]).is_file()]
+
+
+def _previous_coverage(path: Path) -> dict[str, float]:
+    """Return the coverage figures of the previous page, for languages not rebuilt in this run."""
+    try:
+        return {tag: float(value) for tag, value in _COVERAGE.findall(path.read_text(encoding="utf-8"))}
+    except (OSError, ValueError):
+        return {}
+
+
+def _translator(booklet: Booklet, lang: str) -> Translator:
+    """Return the language's translator; a catalog that no longer loads falls back to the source text."""
+    if lang == booklet.source_language:
+        return Translator(lang, None, booklet.root)
+    try:
+        return Translator(lang, load_catalog(booklet.root, lang), booklet.root)
+    except BookletError:
+        return Translator(lang, None, booklet.root)
+
+
+def _plain(translator: Translator, text: Text | None) -> str:
+    """Translate a content text and strip its inline markup."""
+    if text is None:
+        return ""
+    return plain_text(translator.text(text).text).replace("{{", "{").replace("}}", "}")

@@ -1,0 +1,131 @@
+"""The web edition: one responsive HTML page per language, with its CSS and subset fonts, readable offline.
+
+``<out>/<slug>-<lang>/index.html`` shows every section of the same BookView the
+PDF and EPUB use (the blocks come from ``templates/blocks.html``), beside
+``style.css``, the booklet's fonts reduced to the glyphs the page needs, and
+the images the content shows. Every file is reported as its own Output, so the
+pipeline publishes the folder file by file and the manifest lists each file.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
+from markupsafe import Markup
+
+from ..errors import BookletError, Location, Problem
+from ..fonts import fonts_for
+from ..fsutil import atomic_write
+from ..outputs import LanguageJob, Output
+from ..render import render_template
+from .styles import check_coverage, stylesheet
+
+#: Font files are written as WOFF (zlib, deterministic, no extra dependency), named after the source file.
+FONT_FLAVOR = "woff"
+
+
+def edition_folder(job: LanguageJob) -> Path:
+    """Return ``<out>/<slug>-<lang>``, the folder of a language's web edition."""
+    return job.out_dir / f"{job.booklet.slug}-{job.view.tag}"
+
+
+def font_file_name(path: Path) -> str:
+    """Return the edition-relative name of a subset font (``fonts/NotoSerif-wdth-wght.woff``)."""
+    stem = path.stem.replace("[", "-").replace("]", "").replace(",", "-")
+    return f"fonts/{stem}.{FONT_FLAVOR}"
+
+
+def subset_font(path: Path, text: str) -> bytes:
+    """Return the font reduced to the glyphs ``text`` needs (plus printable ASCII), as WOFF bytes."""
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.flavor = FONT_FLAVOR
+    font = TTFont(path, recalcTimestamp=False)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text + "".join(chr(c) for c in range(0x20, 0x7F)))
+    subsetter.subset(font)
+    font.flavor = FONT_FLAVOR
+    buffer = io.BytesIO()
+    font.save(buffer, reorderTables=False)
+    return buffer.getvalue()
+
+
+def demote_headings(html: Markup) -> Markup:
+    """Turn the blocks' sub-headings (``<h2>``) into ``<h3>``, below the page's section titles.
+
+    Safe on rendered blocks: all text in them is escaped, so a literal ``<h2>`` can only be markup.
+    """
+    return Markup(str(html).replace("<h2>", "<h3>").replace("</h2>", "</h3>"))
+
+
+def sibling_downloads(job: LanguageJob) -> list[tuple[str, str]]:
+    """Return (kind, file name) of the language's other outputs that exist, to link from the edition.
+
+    Formats are written in registry order and the web edition comes last, so the files of
+    this run are already in the staging folder; files of earlier runs are in the output
+    folder, which holds the staging folder.
+    """
+    stem = f"{job.booklet.slug}-{job.view.tag}"
+    folders = [job.out_dir]
+    if job.out_dir.name.startswith(".staging-"):
+        folders.append(job.out_dir.parent)
+    found = []
+    for kind, name in (("pdf", f"{stem}.pdf"), ("epub", f"{stem}.epub"),
+                       ("print", f"{stem}-print.pdf"), ("booklet", f"{stem}-booklet.pdf")):
+        if any((folder / name).is_file() for folder in folders):
+            found.append((kind, name))
+    return found
+
+
+def _image_files(job: LanguageJob) -> list[tuple[Path, str]]:
+    """Return (source file, edition-relative name) of every image the sections show."""
+    root = job.booklet.root.resolve()
+    images = {}
+    for section in job.view.sections:
+        for block in section.blocks:
+            if block["type"] != "image":
+                continue
+            source = (root / block["file"]).resolve()
+            if not source.is_relative_to(root) or not source.is_file():
+                raise BookletError([Problem(Location(Path("content")), f"{job.view.lang}: image {block['file']!r} is not a file inside the booklet folder")])
+            images[source] = block["file"]
+    return sorted(images.items())
+
+
+class HtmlFormat:
+    """The web edition: ``<slug>-<lang>/index.html`` with ``style.css``, fonts and images."""
+
+    name = "html"
+    suffix = "/index.html"
+
+    def write(self, job: LanguageJob) -> list[Output]:
+        """Render and write the edition folder; return one Output per file, the page first."""
+        view = job.view
+        folder = edition_folder(job)
+        page = render_template(job.env, "html/edition.html", job.translator, book=view,
+                               downloads=sibling_downloads(job), demote=demote_headings, has_contents=any(s.kind == "contents" for s in view.sections))
+        check_coverage(job, page)
+        fonts = fonts_for(job.booklet.fonts, view.lang)
+        files: list[tuple[str, bytes]] = [("index.html", page.encode("utf-8"))]
+        css = stylesheet(job, fonts, "style/web.css", url_for=font_file_name)
+        files.append(("style.css", css.encode("utf-8")))
+        seen = set()
+        for spec in fonts:
+            for path in spec.files:
+                if path not in seen:
+                    seen.add(path)
+                    files.append((font_file_name(path), subset_font(path, page)))
+        for source, name in _image_files(job):
+            files.append((name, source.read_bytes()))
+        outputs = []
+        for name, data in files:
+            path = folder / name
+            atomic_write(path, data)
+            outputs.append(Output(view.tag, self.name, path, len(data), hashlib.sha256(data).hexdigest()))
+        return outputs
+

@@ -1,0 +1,214 @@
+"""The translators' workflow: extract, update (fuzzy with previous text, obsolete and revived), init, status, check, draft."""
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+
+import pytest
+from babel.messages.pofile import read_po
+
+from booklet.pofile import read_catalog
+
+from booklet import catalogs, pipeline, review
+from booklet.cli import main
+from booklet.i18n import catalog_path, template_path
+
+from .conftest import PROJECT_ROOT
+
+TOLL = "content/sections/toll.yaml"
+OLD = "{hostages} people were taken hostage on the night of the assault."
+NEW = "{hostages} people were taken hostage during the night of the assault."
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process; return status, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    status = main(list(args), stdout=out, stderr=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def ru_catalog(root):
+    """Read the Russian catalog of a booklet."""
+    with catalog_path(root, "ru").open("rb") as handle:
+        return read_catalog(handle)
+
+
+def test_round_trip_changed_string_becomes_fuzzy_with_previous_text_then_fixed(project):
+    root = project("multilingual")
+    toll = root / TOLL
+    toll.write_text(toll.read_text().replace(OLD, NEW))
+    assert run("--source", str(root), "extract")[0] == 0
+    assert run("--source", str(root), "update")[0] == 0
+    entry = ru_catalog(root).get(NEW)
+    assert entry.fuzzy and entry.previous_id == [OLD]
+    assert entry.string == "В ночь штурма {hostages} человек были взяты в заложники."
+    text = catalog_path(root, "ru").read_text()
+    assert '#| msgid "{hostages} people were taken hostage on the night of the assault."' in text
+    ru = {c.lang: c for c in review.status(root)}["ru"]
+    assert ru.fuzzy == 1
+    # The translator reviews the entry and clears the fuzzy flag, as Poedit does.
+    catalog = ru_catalog(root)
+    catalog.get(NEW).flags.discard("fuzzy")
+    from booklet.pofile import write_catalog
+    catalog_path(root, "ru").write_bytes(write_catalog(catalog))
+    assert run("--source", str(root), "update")[0] == 0
+    ru = {c.lang: c for c in review.status(root)}["ru"]
+    assert (ru.fuzzy, ru.untranslated, ru.translated) == (0, 1, ru.total - 1)  # the one template string left untranslated
+
+
+def test_removed_string_becomes_obsolete_and_returns_with_its_translation(project):
+    root = project("multilingual")
+    toll = root / TOLL
+    original = toll.read_text()
+    toll.write_text(original.replace("  - quote:\n      text: A short quotation.\n      attribution: A witness\n", ""))
+    catalogs.extract(root)
+    catalogs.update(root)
+    text = catalog_path(root, "ru").read_text()
+    assert '#~ msgid "A short quotation."\n#~ msgstr "Короткая цитата."' in text
+    toll.write_text(original)
+    catalogs.extract(root)
+    catalogs.update(root)
+    entry = ru_catalog(root).get("A short quotation.")
+    assert entry.string == "Короткая цитата." and not entry.fuzzy
+    assert "#~ msgid \"A short quotation.\"" not in catalog_path(root, "ru").read_text()
+
+
+def test_update_is_stable_and_matches_gnu_gettext_layout(project):
+    root = project("multilingual")
+    catalogs.extract(root)
+    catalogs.update(root)
+    first = catalog_path(root, "ar").read_bytes()
+    catalogs.extract(root)
+    catalogs.update(root)
+    assert catalog_path(root, "ar").read_bytes() == first
+    if shutil.which("msgcat"):
+        result = subprocess.run(["msgcat", str(catalog_path(root, "ar"))], capture_output=True, check=True)
+        assert result.stdout == first
+
+
+def test_update_refuses_to_touch_any_catalog_when_one_does_not_parse(project):
+    root = project("multilingual")
+    broken = catalog_path(root, "ar")
+    broken.write_text(broken.read_text() + '\nmsgid "unterminated\nmsgstr ""\n')
+    ru_before = catalog_path(root, "ru").read_bytes()
+    status, _out, err = run("--source", str(root), "update")
+    assert status == 1
+    assert err.startswith("locales/ar/LC_MESSAGES/booklet.po:")
+    assert catalog_path(root, "ru").read_bytes() == ru_before
+
+
+def test_init_creates_catalog_with_cldr_plural_forms_and_adds_language(project):
+    root = project("multilingual")
+    status, out, _err = run("--source", str(root), "init", "pt-BR")
+    assert (status, out.strip()) == (0, "locales/pt_BR/LC_MESSAGES/booklet.po")
+    text = catalog_path(root, "pt_BR").read_text()
+    assert '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"' in text
+    assert "languages: [en, ru, ar, pt_BR]" in (root / "content/booklet.yaml").read_text()
+    assert run("--source", str(root), "init", "pt_BR")[0] == 1
+
+
+def test_status_json_reports_strings_and_words(project):
+    root = project("multilingual")
+    status, out, _err = run("--source", str(root), "status", "--json")
+    figures = {entry["lang"]: entry for entry in json.loads(out)["languages"]}
+    assert status == 0
+    assert figures["en"]["percent"] == 100.0
+    assert figures["ru"]["untranslated"] == 1 and figures["ru"]["translated"] == figures["ru"]["total"] - 1
+    assert figures["ru"]["words_untranslated"] > 0
+
+
+def edit_ru(root, msgid, msgstr):
+    """Replace one Russian translation in place, keeping the file layout."""
+    from booklet.pofile import write_catalog
+
+    catalog = ru_catalog(root)
+    catalog.get(msgid).string = msgstr
+    catalog_path(root, "ru").write_bytes(write_catalog(catalog))
+
+
+def test_check_reports_placeholders_links_and_gaps_at_the_po_line(project):
+    root = project("multilingual")
+    edit_ru(root, OLD, "В ночь штурма {hostage} человек были взяты в заложники.")
+    edit_ru(root, "See the [sources](#sources).", "См. [источники](https://example.org).")
+    status, out, err = run("--source", str(root), "check")
+    lines = err.splitlines()
+    assert status == 1
+    assert any(line.endswith("error: placeholders differ from the source: ['{hostages}'] in the source, ['{hostage}'] in the translation")
+               and line.startswith("locales/ru/LC_MESSAGES/booklet.po:") for line in lines), lines
+    assert any("error: links differ from the source: ['#sources'] in the source, ['https://example.org'] in the translation" in l for l in lines)
+    assert any("warning: untranslated: 'This publication meets basic accessibility requir…'" in l for l in lines)
+    assert out.strip().startswith("2 errors")
+
+
+def test_check_strict_fails_on_warnings_only(project):
+    root = project("multilingual")
+    assert run("--source", str(root), "check")[0] == 0
+    assert run("--source", str(root), "check", "--strict")[0] == 1
+
+
+def test_wrong_plural_count_is_an_error_at_build_and_check(project):
+    root = project("multilingual")
+    from booklet.pofile import write_catalog
+
+    catalog = ru_catalog(root)
+    catalog.get(("family wiped out", "families wiped out")).string = ("семья уничтожена", "семьи уничтожены")
+    catalog_path(root, "ru").write_bytes(write_catalog(catalog))
+    status, _out, err = run("--source", str(root), "check")
+    assert status == 1 and "error: 2 plural forms; the Plural-Forms header asks for 3" in err
+    status, _out, err = run("--source", str(root), "build", "--lang", "ru", "--format", "pdf")
+    assert status == 1 and "error: plural entry has 2 forms; the Plural-Forms header asks for 3" in err
+
+
+def test_draft_marks_fuzzy_and_missing_text_while_release_falls_back(project):
+    from booklet.content import load_booklet
+    from booklet.i18n import Translator, load_catalog
+    from booklet.render import render_view
+
+    root = project("multilingual")
+    catalog = load_catalog(root, "ru")
+    catalog.get("In memory.").flags.add("fuzzy")
+    booklet = load_booklet(root)
+    release = render_view(booklet, Translator("ru", catalog, root))
+    draft = render_view(booklet, Translator("ru", catalog, root, use_fuzzy=True), draft=True)
+    cover = lambda view: str(view.sections[0].blocks[0]["html"])
+    assert cover(release) == "In memory."
+    assert cover(draft) == '<span class="draft-fuzzy">В память.</span>'
+
+
+def test_language_below_min_coverage_is_skipped_with_a_warning(project, tmp_path):
+    root = project("multilingual")
+    meta = root / "content/booklet.yaml"
+    meta.write_text(meta.read_text() + "min_coverage: 95\n")
+    edit_ru(root, "A witness", "")
+    edit_ru(root, "The assault.", "")
+    warnings = []
+    results = pipeline.build(root, tmp_path / "out", formats=["epub"], jobs=1, warnings=warnings)
+    assert [r.lang for r in results] == ["en", "ar"]
+    assert [str(w) for w in warnings] == [
+        "locales/ru/LC_MESSAGES/booklet.po: warning: ru: 89.5 % translated, below min_coverage 95 %; not built (preview it with --draft)"]
+    assert [r.lang for r in pipeline.build(root, tmp_path / "draft", formats=["epub"], jobs=1, draft=True)] == ["en", "ru", "ar"]
+
+
+@pytest.mark.skipif(not shutil.which("msgfmt"), reason="GNU gettext is not installed")
+@pytest.mark.parametrize("lang", ["az", "tr", "ru", "fr", "de", "es", "ar"])
+def test_shipped_catalogs_pass_msgfmt_check(lang):
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(catalog_path(PROJECT_ROOT, lang))], check=True)
+
+
+def test_shipped_template_is_current_and_pybabel_extracts_the_same_strings(tmp_path):
+    from booklet.content import load_booklet
+    from booklet.i18n import extract_messages
+    from booklet.render import template_dirs
+
+    current = extract_messages(load_booklet(PROJECT_ROOT), template_dirs(PROJECT_ROOT))
+    with template_path(PROJECT_ROOT).open("rb") as handle:
+        shipped = read_po(handle)
+    key = lambda catalog: {(m.id, m.context, tuple(sorted(m.locations)), tuple(m.auto_comments)) for m in catalog if m.id}
+    assert key(current) == key(shipped)
+    pybabel = shutil.which("pybabel")
+    if pybabel:
+        subprocess.run([pybabel, "-q", "extract", "-F", "babel.cfg", "-o", str(tmp_path / "b.pot"), "."], cwd=PROJECT_ROOT, check=True)
+        with (tmp_path / "b.pot").open("rb") as handle:
+            assert key(read_po(handle)) == key(shipped)
