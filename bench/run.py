@@ -38,11 +38,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+#: The working tree. The benchmark runs on a snapshot of it (see snapshot()), so that edits made
+#: while it runs cannot mix two versions of the builder or invalidate the no-op rebuild.
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build.py"
+SNAPSHOT_ENTRIES = ("build.py", "booklet", "templates", "content", "locales", "pyproject.toml")
 #: ru_maxrss is in kilobytes on Linux and in bytes on macOS.
 RSS_UNIT = 1 if sys.platform == "darwin" else 1024
 
@@ -64,7 +67,10 @@ class Run:
     ok: bool = True
     error: str = ""
     commands: int = 0
-    extra: dict = field(default_factory=dict)
+    formats: tuple[str, ...] = ()
+    built: int = 0          # languages the builder reported as built ("built xx: ..." lines)
+    #: CPU seconds the rest of the machine used during the run (other users' load distorts wall times).
+    other: float | None = None
 
     def add(self, other: "Run") -> None:
         """Accumulate another run (run one after another)."""
@@ -74,24 +80,47 @@ class Run:
         self.pages += other.pages
         self.langs += other.langs
         self.commands += other.commands
+        self.built += other.built
+        if other.other is not None:
+            self.other = (self.other or 0.0) + other.other
         if not other.ok:
             self.ok, self.error = False, self.error or other.error
 
 
-def measure(label: str, args: list[str], out: Path | None, langs: int, cwd: Path = ROOT) -> Run:
+def snapshot(work: Path) -> Path:
+    """Copy the builder and the sample booklet into ``work``/tree and run everything from there."""
+    global ROOT, BUILD
+    tree = work / "tree"
+    for name in SNAPSHOT_ENTRIES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, tree / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".booklet-state.json"))
+        elif source.is_file():
+            tree.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, tree / name)
+    ROOT, BUILD = tree, tree / "build.py"
+    return tree
+
+
+def measure(label: str, args: list[str], out: Path | None, langs: int, cwd: Path | None = None) -> Run:
     """Run ``python build.py ARGS`` and measure it from outside with os.wait4."""
     command = [sys.executable, str(BUILD), *args]
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+        busy_before = machine_busy_seconds()
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr)
+        process = subprocess.Popen(command, cwd=cwd or ROOT, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr)
         _pid, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
+        busy_after = machine_busy_seconds()
         process.returncode = os.waitstatus_to_exitcode(status)
         stderr.seek(0)
         err_text = stderr.read().decode("utf-8", "replace")
         stdout.seek(0)
         out_text = stdout.read().decode("utf-8", "replace")
     run = Run(label, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * RSS_UNIT, langs=langs, commands=1)
+    run.built = sum(line.startswith("built ") for line in err_text.splitlines())
+    if busy_before is not None and busy_after is not None:
+        run.other = max(0.0, busy_after - busy_before - run.cpu)
     if process.returncode != 0:
         run.ok = False
         shown = " ".join(command[1:])
@@ -100,18 +129,34 @@ def measure(label: str, args: list[str], out: Path | None, langs: int, cwd: Path
         print(f"  FAILED {label}\n{run.error}", file=sys.stderr, flush=True)
         return run
     if out is not None:
-        run.pages = manifest_pages(out)
-    print(f"  {label}: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU, {run.rss / 2**20:.0f} MB, {run.pages} pages", file=sys.stderr, flush=True)
+        run.pages, run.formats = manifest_pages(out)
+    print(f"  {label}: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU, {run.rss / 2**20:.0f} MB, {run.pages} pages, "
+          f"{run.built} languages built"
+          + (f", {run.other:.1f} s CPU used by other processes meanwhile" if run.other is not None else ""), file=sys.stderr, flush=True)
     return run
 
 
-def manifest_pages(out: Path) -> int:
-    """Sum the page counts of the PDFs listed in the output folder's manifest."""
+def manifest_pages(out: Path) -> tuple[int, tuple[str, ...]]:
+    """Sum the page counts of the PDFs listed in the output folder's manifest; list its formats."""
     try:
         data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return 0
-    return sum(entry.get("pages") or 0 for entry in data.get("outputs", []) if entry.get("format") == "pdf")
+        return 0, ()
+    outputs = data.get("outputs", [])
+    formats = tuple(sorted({str(entry.get("format")) for entry in outputs}))
+    return sum(entry.get("pages") or 0 for entry in outputs if entry.get("format") == "pdf"), formats
+
+
+def machine_busy_seconds() -> float | None:
+    """CPU seconds the whole machine has spent busy since boot (Linux /proc/stat), to see other load."""
+    try:
+        with open("/proc/stat", encoding="ascii") as handle:
+            fields = [int(x) for x in handle.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)     # idle + iowait
+    busy = sum(fields[:8]) - idle                                # guest time is already inside user
+    return busy / os.sysconf("SC_CLK_TCK")
 
 
 def booklet_languages(root: Path) -> list[str]:
@@ -137,7 +182,7 @@ def bench_sample(work: Path, langs: list[str], jobs: int, repeat: int) -> dict[s
     for attempt in range(repeat):
         out = work / f"sample-full-{attempt}"
         full_runs.append(measure(f"full build #{attempt + 1}", ["--out", str(out), "--jobs", str(jobs), *lang_args], out, len(langs)))
-    runs["full"] = median_run(full_runs, f"full build (--jobs {jobs}, pdf+epub)")
+    runs["full"] = median_run(full_runs, f"full build (--jobs {jobs}, all formats)")
     noop_runs = [measure(f"no-op rebuild #{attempt + 1}", ["--out", str(work / "sample-full-0"), "--jobs", str(jobs), *lang_args],
                          work / "sample-full-0", len(langs)) for attempt in range(repeat)]
     runs["noop"] = median_run(noop_runs, "no-op rebuild (same --out)")
@@ -145,24 +190,11 @@ def bench_sample(work: Path, langs: list[str], jobs: int, repeat: int) -> dict[s
     for attempt in range(repeat):
         loop = Run(f"loop: {len(langs)} x --lang L --format pdf --jobs 1", langs=0)
         for lang in langs:
-            out = work / f"sample-loop-{attempt}"
-            single = measure(f"loop {lang}", ["--lang", lang, "--format", "pdf", "--jobs", "1", "--out", str(out)], None, 1)
-            if single.ok:
-                single.pages = pdf_pages_of(out, lang)
-            loop.add(single)
+            out = work / f"sample-loop-{attempt}-{lang}"
+            loop.add(measure(f"loop {lang}", ["--lang", lang, "--format", "pdf", "--jobs", "1", "--out", str(out)], out, 1))
         loops.append(loop)
     runs["loop"] = median_run(loops, loops[0].label)
     return runs
-
-
-def pdf_pages_of(out: Path, lang: str) -> int:
-    """Return the page count of one language's PDF from the manifest."""
-    try:
-        data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return 0
-    wanted = lang.replace("_", "-").lower()
-    return sum(e.get("pages") or 0 for e in data.get("outputs", []) if e.get("format") == "pdf" and str(e.get("lang", "")).lower() == wanted)
 
 
 def median_run(runs: list[Run], label: str) -> Run:
@@ -455,7 +487,9 @@ try:
     document, _ = pdfmod.typeset(job, html); lap("pdf: WeasyPrint parse+style+layout")
     document.write_pdf(io.BytesIO(), pdf_variant="pdf/ua-1"); lap("pdf: WeasyPrint write_pdf")
     times["pages"] = len(document.pages)
-    FORMATS["epub"].write(job); lap("epub: render, subset fonts, package")
+    for name, fmt in FORMATS.items():
+        if name != "pdf":
+            fmt.write(job); lap(f"{name}: whole format (write)")
 except Exception as error:
     times["error"] = f"{type(error).__name__}: {error}"
 print(json.dumps(times))
@@ -496,11 +530,11 @@ def machine_line(jobs: int) -> str:
 
 def table(runs: list[Run]) -> list[str]:
     """Format runs as a fixed-width table."""
-    header = ("run", "wall s", "CPU s", "CPU/wall", "peak MB/proc", "pages", "pages/s", "CPU ms/page", "wall s/lang")
+    header = ("run", "wall s", "CPU s", "CPU/wall", "peak MB/proc", "pages", "pages/s", "CPU ms/page", "wall s/lang", "other load")
     rows = [header]
     for run in runs:
         if not run.ok:
-            rows.append((run.label, "FAILED", "", "", "", "", "", "", ""))
+            rows.append((run.label, "FAILED", "", "", "", "", "", "", "", ""))
             continue
         rows.append((
             run.label, f"{run.wall:.2f}", f"{run.cpu:.2f}", f"{run.cpu / run.wall:.2f}" if run.wall else "-",
@@ -508,6 +542,7 @@ def table(runs: list[Run]) -> list[str]:
             f"{run.pages / run.wall:.1f}" if run.pages and run.wall else "-",
             f"{1000 * run.cpu / run.pages:.0f}" if run.pages else "-",
             f"{run.wall / run.langs:.2f}" if run.langs else "-",
+            f"{run.other / run.wall:.2f}" if run.other is not None and run.wall else "-",
         ))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))).rstrip() for row in rows]
@@ -540,9 +575,10 @@ def report(sample: dict[str, Run], large: dict | None, stages: list[tuple[str, d
     if full.ok and loop.ok and loop.wall:
         verdict = "met" if full.wall / loop.wall <= 0.6 else "NOT met"
         lines.append(f"full build / loop: {full.wall / loop.wall:.2f} wall, {full.cpu / loop.cpu:.2f} CPU "
-                     f"(target <= 0.6 wall: {verdict}; the loop builds PDF only, the full build PDF and EPUB)")
+                     f"(target <= 0.6 wall: {verdict}; the loop builds pdf only, the full build {'+'.join(full.formats) or '?'})")
     if noop.ok:
-        lines.append(f"no-op rebuild: {noop.wall:.2f} s (target < 0.5 s: {'met' if noop.wall < 0.5 else 'NOT met'})")
+        lines.append(f"no-op rebuild: {noop.wall:.2f} s, {noop.built} of {noop.langs} languages rebuilt "
+                     f"(target < 0.5 s: {'met' if noop.wall < 0.5 else 'NOT met'})")
     if large is not None:
         lines.append("")
         gen = large.get("gen", {})
@@ -567,7 +603,11 @@ def report(sample: dict[str, Run], large: dict | None, stages: list[tuple[str, d
         if run.error not in seen:
             seen.add(run.error)
             lines += ["", f"FAILED: {run.label}", run.error]
-    lines += ["", machine_line(jobs), f"benchmark time: {time.perf_counter() - started:.0f} s"]
+    lines += ["", "peak MB/proc: ru_maxrss, the largest single process of the build (not the sum of parallel workers)",
+              "other load: CPU seconds used by other processes on the machine during the run, per wall second "
+              "(above ~0.1 the wall times are inflated by someone else's work)",
+              machine_line(jobs), f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
+              f"benchmark time: {time.perf_counter() - started:.0f} s"]
     return "\n".join(lines)
 
 
@@ -599,7 +639,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="smoke test: part (a) only, with two languages")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="--jobs for the full builds (default: cores)")
     parser.add_argument("--repeat", type=int, default=1, help="repeat part (a)'s builds and report the median (default: 1)")
-    parser.add_argument("--sections", type=int, default=40, help="chapters of the generated booklet (default: 40, about 200 A5 pages)")
+    parser.add_argument("--sections", type=int, default=47, help="chapters of the generated booklet (default: 47, about 200 A5 pages)")
     parser.add_argument("--parts", type=int, default=2, help="sample chapters per generated chapter (default: 2)")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary folder, removed)")
     args = parser.parse_args()
@@ -607,6 +647,7 @@ def main() -> int:
     work = args.keep or Path(tempfile.mkdtemp(prefix="booklet-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
+        print(f"working in {work}; builder and sample copied to {snapshot(work)}", file=sys.stderr, flush=True)
         langs = booklet_languages(ROOT)
         if args.quick:
             langs = [langs[0], next((l for l in langs if l.startswith("ar")), langs[-1])]

@@ -13,9 +13,10 @@ import json
 from . import catalogs, pipeline, review
 from .content import load_booklet
 from .errors import BookletError, Problem
-from .formats import FORMATS
+from .formats import FORMATS, PDF_VARIANTS
+from .imposition import describe_page_count, layout_pages, page_count_warnings
 
-COMMANDS = ("build", "extract", "update", "init", "status", "check")
+COMMANDS = ("build", "extract", "update", "init", "status", "check", "serve")
 
 
 def _split(value: str) -> list[str]:
@@ -35,6 +36,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", type=int, default=None, help="languages built in parallel (default: number of cores)")
     build.add_argument("--draft", action="store_true", help="use fuzzy translations and mark fallback text in place")
     build.add_argument("--strict", action="store_true", help="treat warnings (untranslated text) as errors")
+    build.add_argument("--force", action="store_true", help="rebuild every language even when its inputs did not change")
+    build.add_argument("--pdf-variant", choices=PDF_VARIANTS, default=PDF_VARIANTS[0],
+                       help="PDF standard of the PDFs: pdf/ua-1 (accessible, default) or pdf/a-3u (archival); both are tagged")
     commands.add_parser("extract", help="write locales/booklet.pot from the content and templates")
     update = commands.add_parser("update", help="merge the template into every catalog")
     update.add_argument("--lang", type=_split, help="comma-separated languages (default: all)")
@@ -42,6 +46,10 @@ def make_parser() -> argparse.ArgumentParser:
     init.add_argument("language", help="language code, e.g. pt-BR")
     status = commands.add_parser("status", help="print translation coverage per language")
     status.add_argument("--json", action="store_true", help="print the figures as JSON")
+    serve = commands.add_parser("serve", help="preview the web edition on localhost, rebuilt on every change")
+    serve.add_argument("--lang", type=_split, help="comma-separated languages (default: all)")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    serve.add_argument("--out", type=Path, default=None, help="preview folder (default: .preview/ in the booklet folder)")
     check = commands.add_parser("check", help="validate content and catalogs without building")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     return parser
@@ -86,6 +94,10 @@ def _dispatch(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: Text
         print(json.dumps({"languages": [c.as_dict() for c in figures]}, indent=2) if args.json else review.format_status(figures), file=stdout)
     elif args.command == "check":
         return _check(args, root, stdout, stderr)
+    elif args.command == "serve":
+        from .serve import serve
+
+        serve(root, (args.out or root / ".preview").resolve(), args.lang, args.port, stderr)
     else:
         return _build(args, root, stdout, stderr)
     return 0
@@ -106,8 +118,11 @@ def _build(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO)
     out_dir = (args.out or root / "dist").resolve()
     progress = lambda result: print(f"built {result.lang}: " + ", ".join(o.path.name for o in result.outputs), file=stderr, flush=True)
     warnings: list[Problem] = []
-    results = pipeline.build(root, out_dir, args.lang, args.format, args.jobs, args.draft, progress, warnings)
-    warnings += pipeline.translation_warnings(load_booklet(root), results)
+    results = pipeline.build(root, out_dir, args.lang, args.format, args.jobs, args.draft, progress, warnings, args.force,
+                             pdf_variant=args.pdf_variant)
+    booklet = load_booklet(root)
+    warnings += pipeline.translation_warnings(booklet, results)
+    warnings += page_count_warnings(booklet, results, out_dir)     # a language that needs more sheets than the source
     _print_problems(warnings, root, stderr)
     print(summary_table(results, out_dir), file=stdout)
     if args.strict and warnings:
@@ -117,12 +132,13 @@ def _build(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO)
 
 
 def summary_table(results: Sequence[pipeline.LanguageResult], out_dir: Path) -> str:
-    """Format the end-of-build table: language, pages, sizes, translation warnings."""
+    """Format the end-of-build table: language, pages (with the blank pages a printed booklet adds), sizes, translation warnings."""
     rows = [("language", "pages", "pdf", "epub", "untranslated", "fuzzy")]
     for result in results:
         by_format = {o.format: o for o in result.outputs}
         pdf, epub = by_format.get("pdf"), by_format.get("epub")
-        rows.append((result.lang, str(pdf.pages) if pdf else "-", _size(pdf), _size(epub),
+        pages = layout_pages(result.outputs)
+        rows.append((result.lang, describe_page_count(pages) if pages else "-", _size(pdf), _size(epub),
                      str(result.counts.get("missing", 0)), str(result.counts.get("fuzzy", 0))))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from babel.dates import format_date
 from babel.numbers import format_percent
 from babel.units import format_unit
 from markupsafe import Markup
@@ -89,7 +90,8 @@ def write_download_page(out_dir: Path, booklet: Booklet, results: Sequence) -> P
     page = render_template(env, "html/download.html", source, entries=entries, rendered=rendered,
                            title=_plain(source, booklet.title), subtitle=_plain(source, booklet.subtitle),
                            lang=bcp47(booklet.source_language), dir=direction(booklet.source_language),
-                           publisher=_plain(source, booklet.publisher), license=_plain(source, booklet.license))
+                           publisher=_plain(source, booklet.publisher), license=_plain(source, booklet.license),
+                           edition_iso=booklet.edition.isoformat(), edition_date=format_date(booklet.edition, "long", locale=booklet.source_language))
     atomic_write(path, page.encode("utf-8"))
     return path
 

@@ -6,15 +6,21 @@ a booklet embeds the same fonts.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib
+import io
+import os
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import fontTools
+from fontTools import subset
 from fontTools.ttLib import TTFont, TTLibError
 
+from .fsutil import atomic_write
 from .model import FontSpec
 
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
@@ -117,3 +123,54 @@ def uncovered(text: str, fonts: Sequence[FontSpec]) -> list[str]:
         if unicodedata.category(char)[0] in _VISIBLE and ord(char) not in covered and char not in missing:
             missing.append(char)
     return missing
+
+
+def subset_font(path: Path, text: str, flavor: str | None = None) -> bytes:
+    """Return the font reduced to the glyphs ``text`` needs (plus printable ASCII), as TrueType or WOFF bytes.
+
+    Subsetting a large font takes seconds, so results are cached on disk by font
+    content, character set and flavor (``$XDG_CACHE_HOME/booklet/fonts``).
+    """
+    chars = "".join(sorted(set(text) | {chr(c) for c in range(0x20, 0x7F)}))
+    key = hashlib.sha256(f"{_file_digest(path)}|{flavor}|{fontTools.version}|{chars}".encode()).hexdigest()
+    cached = _cache_dir() / f"{key}.{flavor or 'ttf'}"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    data = _subset(path, chars, flavor)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(cached, data)
+    except OSError:
+        pass  # an unwritable cache only costs time
+    return data
+
+
+def _subset(path: Path, chars: str, flavor: str | None) -> bytes:
+    """Subset a font with fontTools, keeping every layout feature (Arabic shaping needs them)."""
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.flavor = flavor
+    font = TTFont(path, recalcTimestamp=False)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(font)
+    font.flavor = flavor
+    buffer = io.BytesIO()
+    font.save(buffer, reorderTables=False)
+    return buffer.getvalue()
+
+
+@lru_cache(maxsize=None)
+def _file_digest(path: Path) -> str:
+    """Return the sha256 of a font file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _cache_dir() -> Path:
+    """Return the folder for cached font subsets."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "booklet" / "fonts"

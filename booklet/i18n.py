@@ -22,7 +22,7 @@ from markupsafe import escape
 
 from .errors import BookletError, Location, Problem
 from .model import Booklet, Plural, Text, translatable_texts
-from .pofile import read_catalog
+from .pofile import read_catalog, syntax_problems
 
 DOMAIN = "booklet"
 #: {fact} placeholders in content text and %(name)s placeholders in template strings.
@@ -46,6 +46,13 @@ def load_catalog(root: Path, lang: str) -> Catalog:
     shown = path.relative_to(root)
     if not path.is_file():
         raise BookletError([Problem(Location(shown), f"no catalog for language {lang!r} (create it with: python build.py init {lang})")])
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BookletError([Problem(Location(shown), f"invalid .po file: not UTF-8 ({error.reason} at byte {error.start})")]) from None
+    problems = syntax_problems(text)
+    if problems:
+        raise BookletError([Problem(Location(shown, line), f"invalid .po file: {message}") for line, message in problems])
     try:
         with path.open("rb") as handle:
             catalog = read_catalog(handle, locale=lang, domain=DOMAIN, abort_invalid=True)

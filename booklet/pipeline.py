@@ -14,10 +14,11 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
+from . import state
 from .content import load_booklet
 from .download import write_download_page
 from .errors import BookletError, Location, Problem
-from .formats import FORMATS
+from .formats import FORMATS, PDF_VARIANTS, write_formats
 from .fsutil import atomic_write
 from .i18n import Translator, catalog_path, load_catalog
 from .languages import parse_language
@@ -40,27 +41,64 @@ class LanguageResult:
 def build(root: Path, out_dir: Path, langs: Sequence[str] | None = None, formats: Sequence[str] | None = None,
           jobs: int | None = None, draft: bool = False,
           progress: Callable[[LanguageResult], None] = lambda result: None,
-          warnings: list[Problem] | None = None) -> list[LanguageResult]:
+          warnings: list[Problem] | None = None, force: bool = False, pdf_variant: str = PDF_VARIANTS[0]) -> list[LanguageResult]:
     """Build every requested format for every requested language into ``out_dir``; warnings are appended to ``warnings``."""
     booklet = load_booklet(root)                                  # raises with every content problem
     langs = select_languages(booklet, langs)
     formats = select_formats(formats)
+    check_pdf_variant(pdf_variant)
     catalogs = load_catalogs(booklet, langs)                      # every .po problem, before any work
     langs = release_languages(booklet, langs, catalogs, draft, warnings if warnings is not None else [])
     timestamp = build_timestamp(booklet)
+    fingerprints = _fingerprints(booklet, langs, formats, draft, timestamp, pdf_variant)
+    reused = {} if force else _up_to_date(out_dir, fingerprints)  # languages whose inputs did not change
+    stale = [lang for lang in langs if lang not in reused]
+    if not stale:
+        return [reused[lang] for lang in langs]                   # nothing changed: write nothing
     out_dir.mkdir(parents=True, exist_ok=True)
     # Outputs go to a staging folder and are moved in only when every language succeeded,
     # so a failed build leaves the previous outputs (and manifest) untouched.
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
     try:
-        tasks = [(booklet, lang, catalogs[lang], tuple(formats), staging, timestamp, draft) for lang in langs]
-        results = _run(tasks, jobs, progress)
-        results = [_publish(result, staging, out_dir) for result in results]
-        write_manifest(out_dir, results)                          # last: it describes finished files
+        tasks = [(booklet, lang, catalogs[lang], tuple(formats), staging, timestamp, draft, pdf_variant) for lang in stale]
+        built = {r.lang: _publish(r, staging, out_dir) for r in _run(tasks, jobs, progress)}
+        results = [reused.get(lang) or built[lang] for lang in langs]
+        write_manifest(out_dir, results)                          # describes finished files
         write_download_page(out_dir, booklet, results)            # links every language, from the manifest
+        _record_state(out_dir, results, fingerprints)             # last: a crash before it means a rebuild
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return results
+
+
+def _fingerprints(booklet: Booklet, langs: Sequence[str], formats: Sequence[str], draft: bool, timestamp: dt.datetime,
+                  pdf_variant: str) -> dict[str, str]:
+    """Return each language's input fingerprint."""
+    formats = [*formats, f"--pdf-variant={pdf_variant}"]                  # the variant changes the PDFs too
+    shared = state.shared_fingerprint(booklet, template_dirs(booklet.root), formats, draft, timestamp.isoformat())
+    return {lang: state.language_fingerprint(shared, booklet, lang) for lang in langs}
+
+
+def _up_to_date(out_dir: Path, fingerprints: dict[str, str]) -> dict[str, LanguageResult]:
+    """Return the recorded results of languages whose fingerprint matches and whose outputs are intact."""
+    recorded = state.load_state(out_dir)
+    reused = {}
+    for lang, fingerprint in fingerprints.items():
+        entry = recorded.get(lang)
+        if isinstance(entry, dict) and entry.get("fingerprint") == fingerprint and state.outputs_intact(out_dir, entry["outputs"]):
+            outputs = tuple(Output(e["lang"], e["format"], out_dir / e["path"], e["bytes"], e["sha256"], e.get("pages"))
+                            for e in entry["outputs"])
+            reused[lang] = LanguageResult(lang, outputs, entry.get("counts", {}))
+    return reused
+
+
+def _record_state(out_dir: Path, results: Sequence[LanguageResult], fingerprints: dict[str, str]) -> None:
+    """Record each language's fingerprint, outputs and counts for the next build."""
+    recorded = state.load_state(out_dir)
+    for result in results:
+        recorded[result.lang] = {"fingerprint": fingerprints[result.lang], "counts": result.counts,
+                                 "outputs": [_manifest_entry(out_dir, o) for o in result.outputs]}
+    atomic_write(out_dir / state.STATE_FILE, (json.dumps(recorded, indent=1, sort_keys=True) + "\n").encode())
 
 
 def select_languages(booklet: Booklet, requested: Sequence[str] | None) -> list[str]:
@@ -117,6 +155,12 @@ def select_formats(requested: Sequence[str] | None) -> list[str]:
     if unknown:
         raise BookletError([Problem(Location(Path("--format")), f"unknown format {name!r} (choose from {', '.join(FORMATS)})") for name in unknown])
     return [name for name in FORMATS if name in requested]
+
+
+def check_pdf_variant(variant: str) -> None:
+    """Fail unless ``variant`` is one of the PDF variants the builder offers."""
+    if variant not in PDF_VARIANTS:
+        raise BookletError([Problem(Location(Path("--pdf-variant")), f"unknown PDF variant {variant!r} (choose from {', '.join(PDF_VARIANTS)})")])
 
 
 def load_catalogs(booklet: Booklet, langs: Sequence[str]) -> dict[str, Catalog | None]:
@@ -179,14 +223,14 @@ def _attempt(task: tuple) -> LanguageResult | BookletError:
 
 
 def build_language(booklet: Booklet, lang: str, catalog: Catalog | None, formats: Sequence[str],
-                   out_dir: Path, timestamp: dt.datetime, draft: bool) -> LanguageResult:
+                   out_dir: Path, timestamp: dt.datetime, draft: bool, pdf_variant: str = PDF_VARIANTS[0]) -> LanguageResult:
     """Render one language once and write each requested format from that rendering."""
     log.info("Rendering %s", lang)
     translator = Translator(lang, catalog, booklet.root, use_fuzzy=draft)
     view = render_view(booklet, translator, draft=draft)
     dirs = template_dirs(booklet.root)
     job = LanguageJob(booklet, view, make_environment(dirs), translator, out_dir, timestamp, dirs)
-    outputs = [output for name in formats for output in FORMATS[name].write(job)]
+    outputs = write_formats(job, formats, pdf_variant)                  # pdf, print and booklet share one layout
     return LanguageResult(lang, tuple(outputs), dict(translator.counts))
 
 
@@ -214,14 +258,20 @@ def write_manifest(out_dir: Path, results: Sequence[LanguageResult]) -> Path:
             entries = {}
     for result in results:
         for output in result.outputs:
-            entry = {"lang": output.lang, "format": output.format, "path": output.path.relative_to(out_dir).as_posix(),
-                     "bytes": output.bytes, "sha256": output.sha256}
-            if output.pages is not None:
-                entry["pages"] = output.pages
+            entry = _manifest_entry(out_dir, output)
             entries[(entry["lang"], entry["format"], entry["path"])] = entry
     data = {"outputs": sorted(entries.values(), key=lambda e: (e["lang"], e["format"], e["path"]))}
     atomic_write(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return path
+
+
+def _manifest_entry(out_dir: Path, output: Output) -> dict:
+    """Describe one output as a manifest entry."""
+    entry = {"lang": output.lang, "format": output.format, "path": output.path.relative_to(out_dir).as_posix(),
+             "bytes": output.bytes, "sha256": output.sha256}
+    if output.pages is not None:
+        entry["pages"] = output.pages
+    return entry
 
 
 def translation_warnings(booklet: Booklet, results: Sequence[LanguageResult]) -> list[Problem]:

@@ -189,3 +189,68 @@ def _width(text: str) -> int:
             continue
         width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
     return width
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\[\\"abfnrtv]|\\[0-7]{1,3}|\\x[0-9a-fA-F]+)*"')
+_KEYWORD = re.compile(r"^(msgctxt|msgid|msgid_plural|msgstr|msgstr\[(\d+)\])\s+(.*)$")
+
+
+def syntax_problems(text: str) -> list[tuple[int, str]]:
+    """Check .po syntax strictly (Babel's reader silently accepts broken files); return (line, message) pairs."""
+    problems: list[tuple[int, str]] = []
+    entry: list[tuple[str, int]] = []
+    seen: dict[tuple[str, str], int] = {}
+    strings: dict[str, str] = {}
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip()
+        if line.startswith("#~"):
+            continue
+        if not line or line.startswith("#"):
+            if line == "" and entry:
+                _finish_entry(entry, strings, seen, problems)
+                entry, strings = [], {}
+            continue
+        match = _KEYWORD.match(line)
+        keyword, rest = (match.group(1), match.group(3)) if match else (None, line)
+        if match is None and not line.startswith('"'):
+            problems.append((number, f"unknown keyword or stray text: {line[:40]!r}"))
+            continue
+        if not _STRING.fullmatch(rest):
+            problems.append((number, "string is not terminated or has an invalid escape" if rest.startswith('"') else "expected a quoted string"))
+            rest = '""'  # keep the entry's structure so one broken string gives one message
+            if keyword is None:
+                continue
+        if keyword is None:
+            if not entry:
+                problems.append((number, "continuation string without a keyword"))
+            else:
+                strings[entry[-1][0]] += rest
+            continue
+        if keyword in ("msgctxt", "msgid") and entry and any(k.startswith("msgstr") for k, _ in entry):
+            _finish_entry(entry, strings, seen, problems)
+            entry, strings = [], {}
+        entry.append((keyword, number))
+        strings[keyword] = rest
+    if entry:
+        _finish_entry(entry, strings, seen, problems)
+    return problems
+
+
+def _finish_entry(entry: list[tuple[str, int]], strings: dict[str, str], seen: dict, problems: list[tuple[int, str]]) -> None:
+    """Check one entry's keyword structure and that its msgid is not a duplicate."""
+    keywords = [k for k, _ in entry]
+    first = entry[0][1]
+    if "msgid" not in keywords:
+        problems.append((first, "entry has no msgid"))
+        return
+    plural = "msgid_plural" in keywords
+    if plural and not any(k.startswith("msgstr[") for k in keywords):
+        problems.append((first, "entry has msgid_plural but no msgstr[0], msgstr[1], …"))
+    elif not plural and "msgstr" not in keywords:
+        problems.append((first, "msgid has no msgstr" if not any(k.startswith("msgstr[") for k in keywords)
+                         else "msgstr[N] without msgid_plural"))
+    key = (strings.get("msgctxt", ""), strings["msgid"])
+    msgid_line = dict(entry)["msgid"]
+    if key in seen and key[1] != '""':
+        problems.append((msgid_line, f"duplicate message definition (first at line {seen[key]})"))
+    seen.setdefault(key, msgid_line)

@@ -8,7 +8,11 @@ import pytest
 from booklet.cli import main
 
 INVALID = Path(__file__).parent / "fixtures" / "invalid"
-CASES = sorted(p.name for p in INVALID.iterdir() if (p / "expected.txt").is_file())
+CASES = [
+    # A case with an ``xfail`` file documents a known builder bug: expected.txt holds what should be printed.
+    pytest.param(p.name, marks=pytest.mark.xfail(strict=True, reason="known builder bug")) if (p / "xfail").is_file() else p.name
+    for p in sorted(INVALID.iterdir()) if (p / "expected.txt").is_file()
+]
 
 
 def overlay(case: str, tmp_path: Path) -> Path:
@@ -18,7 +22,7 @@ def overlay(case: str, tmp_path: Path) -> Path:
     root = tmp_path / case
     shutil.copytree(INVALID.parent / base, root)
     for path in (INVALID / case).rglob("*"):
-        if path.is_file() and path.name not in ("expected.txt", "base", "args"):
+        if path.is_file() and path.name not in ("expected.txt", "base", "args", "xfail"):
             target = root / path.relative_to(INVALID / case)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)

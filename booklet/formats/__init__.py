@@ -6,6 +6,8 @@ in the order they are built.
 """
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping, Sequence
 from typing import ClassVar, Protocol
 
 from ..outputs import LanguageJob, Output
@@ -21,14 +23,49 @@ class Format(Protocol):
         """Write this format's files for one language and describe them."""
 
 
-def _registry() -> dict[str, Format]:
-    """Build the format registry (imports are local so importing this package stays cheap)."""
-    from .epub import EpubFormat
-    from .html import HtmlFormat
-    from .pdf import PdfFormat
+#: Format name → (module, class), in build order. Modules are imported on first use, so commands
+#: that build nothing (a no-op rebuild, ``status``, ``check``) never load WeasyPrint or EbookLib.
+#: The web edition comes last: it links to the files the other formats wrote.
+FORMAT_CLASSES: dict[str, tuple[str, str]] = {
+    "pdf": ("booklet.formats.pdf", "PdfFormat"),
+    "epub": ("booklet.formats.epub", "EpubFormat"),
+    "print": ("booklet.formats.printed", "PrintFormat"),
+    "booklet": ("booklet.formats.printed", "BookletFormat"),
+    "html": ("booklet.formats.html", "HtmlFormat"),
+}
+#: Formats typeset from one WeasyPrint layout per language, so they are written together (formats/printed.py).
+SHARED_LAYOUT = ("pdf", "print", "booklet")
+#: ``--pdf-variant`` choices (WeasyPrint's names): PDF/UA-1 for reading, the default; PDF/A-3u for archiving.
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3u")
 
-    # The web edition comes last: it links to the files the other formats wrote.
-    return {f.name: f for f in (PdfFormat(), EpubFormat(), HtmlFormat())}
+
+class _Registry(Mapping[str, Format]):
+    """The formats by name, each imported and created when first looked up."""
+
+    def __init__(self):
+        self._loaded: dict[str, Format] = {}
+
+    def __getitem__(self, name: str) -> Format:
+        if name not in self._loaded:
+            module, cls = FORMAT_CLASSES[name]
+            self._loaded[name] = getattr(importlib.import_module(module), cls)()
+        return self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(FORMAT_CLASSES)
+
+    def __len__(self) -> int:
+        return len(FORMAT_CLASSES)
 
 
-FORMATS: dict[str, Format] = _registry()
+FORMATS: Mapping[str, Format] = _Registry()
+
+
+def write_formats(job: LanguageJob, names: Sequence[str], pdf_variant: str = PDF_VARIANTS[0]) -> list[Output]:
+    """Write the named formats for one language, in order; the PDF formats share one layout."""
+    shared: dict[str, list[Output]] = {}
+    if any(name in SHARED_LAYOUT for name in names):
+        from .printed import write_pdfs
+
+        shared = write_pdfs(job, names, pdf_variant)
+    return [output for name in names for output in (shared[name] if name in shared else FORMATS[name].write(job))]

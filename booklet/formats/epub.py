@@ -14,10 +14,8 @@ import zipfile
 from pathlib import Path
 
 from ebooklib import epub
-from fontTools import subset
-from fontTools.ttLib import TTFont
 
-from ..fonts import fonts_for
+from ..fonts import fonts_for, subset_font
 from ..fsutil import atomic_write
 from ..outputs import LanguageJob, Output
 from ..render import render_template
@@ -41,21 +39,6 @@ SVG_ATTRIBUTES = (b"viewBox", b"preserveAspectRatio")
 def book_identifier(slug: str, lang: str) -> str:
     """Return a stable urn:uuid for a booklet and language."""
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'booklet:{slug}/{lang}')}"
-
-
-def _subset_font(path: Path, text: str) -> bytes:
-    """Return the font reduced to the glyphs ``text`` needs (plus Latin basics), as TrueType bytes."""
-    options = subset.Options()
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    font = TTFont(path, recalcTimestamp=False)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=text + "".join(chr(c) for c in range(0x20, 0x7F)))
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    font.save(buffer)
-    return buffer.getvalue()
 
 
 def _link_files(xhtml: str, view) -> str:
@@ -86,7 +69,7 @@ class EpubFormat:
                 name = f"fonts/{path.stem.replace('[', '-').replace(']', '').replace(',', '-')}.ttf"
                 font_names[path] = name
                 book.add_item(epub.EpubItem(uid=f"font-{len(font_names)}", file_name=name, media_type="font/ttf",
-                                            content=_subset_font(path, all_text)))
+                                            content=subset_font(path, all_text)))
         css = epub.EpubItem(uid="style", file_name="style/book.css", media_type="text/css",
                             content=stylesheet(job, fonts, "style/epub.css", url_for=lambda p: "../" + font_names[p]).encode())
         book.add_item(css)

@@ -9,15 +9,12 @@ pipeline publishes the folder file by file and the manifest lists each file.
 from __future__ import annotations
 
 import hashlib
-import io
 from pathlib import Path
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
 from markupsafe import Markup
 
 from ..errors import BookletError, Location, Problem
-from ..fonts import fonts_for
+from ..fonts import fonts_for, subset_font
 from ..fsutil import atomic_write
 from ..outputs import LanguageJob, Output
 from ..render import render_template
@@ -36,23 +33,6 @@ def font_file_name(path: Path) -> str:
     """Return the edition-relative name of a subset font (``fonts/NotoSerif-wdth-wght.woff``)."""
     stem = path.stem.replace("[", "-").replace("]", "").replace(",", "-")
     return f"fonts/{stem}.{FONT_FLAVOR}"
-
-
-def subset_font(path: Path, text: str) -> bytes:
-    """Return the font reduced to the glyphs ``text`` needs (plus printable ASCII), as WOFF bytes."""
-    options = subset.Options()
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    options.flavor = FONT_FLAVOR
-    font = TTFont(path, recalcTimestamp=False)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=text + "".join(chr(c) for c in range(0x20, 0x7F)))
-    subsetter.subset(font)
-    font.flavor = FONT_FLAVOR
-    buffer = io.BytesIO()
-    font.save(buffer, reorderTables=False)
-    return buffer.getvalue()
 
 
 def demote_headings(html: Markup) -> Markup:
@@ -119,7 +99,7 @@ class HtmlFormat:
             for path in spec.files:
                 if path not in seen:
                     seen.add(path)
-                    files.append((font_file_name(path), subset_font(path, page)))
+                    files.append((font_file_name(path), subset_font(path, page, FONT_FLAVOR)))
         for source, name in _image_files(job):
             files.append((name, source.read_bytes()))
         outputs = []

@@ -1,14 +1,23 @@
-"""PDF output: one HTML document per language, typeset by WeasyPrint as a tagged PDF (PDF/UA-1)."""
+"""PDF output: one HTML document per language, typeset once by WeasyPrint as a tagged PDF.
+
+The layout has bleed and crop marks (the print PDF). The screen PDF is the same
+layout written with every page box set to the trim size, so the three PDF formats
+(screen, print, booklet) share one WeasyPrint layout and one painting per language;
+see :func:`lay_out` and ``formats/printed.py``.
+"""
 from __future__ import annotations
 
 import hashlib
 import io
 import logging
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 from weasyprint import CSS, HTML
+from weasyprint.pdf import VARIANTS
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
@@ -17,8 +26,14 @@ from ..fonts import fonts_for
 from ..fsutil import atomic_write
 from ..outputs import LanguageJob, Output
 from ..render import render_template
+from . import PDF_VARIANTS
 from .styles import check_coverage, stylesheet
 
+#: Bleed on every side of the print PDF, in mm: what print shops ask for. A constant, not a booklet setting;
+#: the cover's backgrounds overshoot the trim by more than this (templates/style/print.css).
+BLEED_MM = 3
+#: PDF/UA-1; ``--pdf-variant pdf/a-3u`` gives PDF/A-3u for archiving. Both are tagged.
+DEFAULT_PDF_VARIANT = PDF_VARIANTS[0]
 PAGE_SIZES_MM = {"A5": (148, 210), "A4": (210, 297), "A6": (105, 148), "letter": (215.9, 279.4), "half-letter": (139.7, 215.9)}
 #: WeasyPrint logs these instead of failing; for a booklet they are broken output.
 FATAL_LOGS = (".notdef glyph", "Failed to load", "Unknown rendering option", "Ignored", "unsupported", "blocked resource")
@@ -70,9 +85,10 @@ def _collect_weasyprint_logs():
 
 
 def page_css(job: LanguageJob) -> str:
-    """Return the page size and the cover height for the booklet's trim size."""
+    """Return the trim size, bleed and crop marks of every page, and the cover height."""
     width, height = PAGE_SIZES_MM[job.booklet.page_size]
-    return f"@page {{ size: {width}mm {height}mm; }}\nsection.cover {{ height: {height}mm; }}\n"
+    return (f"@page {{ size: {width}mm {height}mm; bleed: {BLEED_MM}mm; marks: crop; }}\n"
+            f"section.cover {{ height: {height}mm; }}\n")
 
 
 def render_document_html(job: LanguageJob) -> str:
@@ -81,7 +97,13 @@ def render_document_html(job: LanguageJob) -> str:
                            created=job.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
-def typeset(job: LanguageJob, html: str):
+def pdf_options(job: LanguageJob, variant: str) -> dict:
+    """Return WeasyPrint's PDF options: the variant, its PDF version, tags, and a stable identifier."""
+    return {"pdf_variant": variant, "pdf_version": VARIANTS[variant][1]["pdf_version"], "pdf_tags": True,
+            "pdf_identifier": hashlib.sha256(f"{job.booklet.slug}/{job.view.lang}".encode()).hexdigest()[:32].encode()}
+
+
+def typeset(job: LanguageJob, html: str, variant: str = DEFAULT_PDF_VARIANT):
     """Lay out the document with WeasyPrint; raise BookletError on blocked resources or logged problems."""
     fonts = fonts_for(job.booklet.fonts, job.view.lang)
     roots = [job.booklet.root, *job.template_dirs, *(p.parent for f in fonts for p in f.files)]
@@ -92,9 +114,7 @@ def typeset(job: LanguageJob, html: str):
     with _collect_weasyprint_logs() as logs:
         try:
             document = HTML(string=html, base_url=job.booklet.root.as_uri() + "/", url_fetcher=fetcher).render(
-                stylesheets=[css], font_config=font_config, pdf_variant="pdf/ua-1",
-                pdf_identifier=hashlib.sha256(f"{job.booklet.slug}/{job.view.lang}".encode()).hexdigest()[:32].encode(),
-            )
+                stylesheets=[css], font_config=font_config, **pdf_options(job, variant))
         except FatalURLFetchingError as error:
             raise BookletError([Problem(Location(Path("content")), f"{job.view.lang}: {error}")]) from None
     problems = [Problem(Location(Path("content")), f"{job.view.lang}: WeasyPrint: {m}") for m in logs.messages if any(k in m for k in FATAL_LOGS)]
@@ -103,22 +123,89 @@ def typeset(job: LanguageJob, html: str):
     return document, font_config
 
 
+@dataclass(frozen=True)
+class Layout:
+    """One language typeset once, as PDF files."""
+
+    #: Every page box (MediaBox, CropBox, BleedBox, TrimBox) is the trim size.
+    screen: bytes
+    #: MediaBox and BleedBox are the trim plus the bleed, with crop marks; None unless asked for.
+    press: bytes | None
+    pages: int
+
+
+def lay_out(job: LanguageJob, variant: str = DEFAULT_PDF_VARIANT, press: bool = False) -> Layout:
+    """Typeset the language once and write the screen PDF, and the print PDF when ``press`` is set.
+
+    Both come from one WeasyPrint painting: a finisher serialises the print PDF first,
+    then trims the page boxes for the screen PDF that WeasyPrint writes last. Without
+    ``press`` this costs what writing one PDF costs.
+    """
+    html = render_document_html(job)
+    check_coverage(job, html)
+    document, _font_config = typeset(job, html, variant)
+    options = pdf_options(job, variant)
+    copies: dict[str, bytes] = {}
+
+    def finish(_document, pdf: pydyf.PDF) -> None:
+        if job.view.dir == "rtl":
+            _read_right_to_left(pdf)
+        if press:
+            copies["press"] = _serialize(pdf, options)
+        _trim_page_boxes(pdf)
+
+    with _collect_weasyprint_logs():
+        screen = document.write_pdf(finisher=finish, **options)
+    return Layout(screen, copies.get("press"), len(document.pages))
+
+
+def _read_right_to_left(pdf: pydyf.PDF) -> None:
+    """Tell viewers to show spreads and page turns right to left (/ViewerPreferences /Direction /R2L)."""
+    preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
+    preferences["Direction"] = "/R2L"
+    pdf.catalog["ViewerPreferences"] = preferences
+
+
+def _serialize(pdf: pydyf.PDF, options: dict) -> bytes:
+    """Return the PDF as bytes, leaving ``pdf`` as it was so that WeasyPrint can write it again.
+
+    ``pydyf.PDF.write`` appends the info dictionary, the object stream and the
+    cross-reference stream to ``pdf.objects`` and advances ``current_position``;
+    both are undone here.
+    """
+    count, position = len(pdf.objects), pdf.current_position
+    buffer = io.BytesIO()
+    pdf.write(buffer, options["pdf_version"], options["pdf_identifier"], compress=True)
+    del pdf.objects[count:]
+    pdf.current_position, pdf.xref_position = position, None
+    return buffer.getvalue()
+
+
+def _trim_page_boxes(pdf: pydyf.PDF) -> None:
+    """Set every page's MediaBox, CropBox and BleedBox to its TrimBox: the page as a reader sees it."""
+    for number in pdf.pages["Kids"][::3]:
+        page = pdf.objects[number]
+        for box in ("MediaBox", "CropBox", "BleedBox"):
+            page[box] = pydyf.Array(page["TrimBox"])
+
+
 class PdfFormat:
-    """The screen PDF: tagged, with bookmarks and metadata."""
+    """The screen PDF: tagged, with bookmarks and metadata, pages cut to the trim size."""
 
     name = "pdf"
     suffix = ".pdf"
 
     def write(self, job: LanguageJob) -> list[Output]:
         """Typeset and write ``<slug>-<lang>.pdf``."""
-        html = render_document_html(job)
-        check_coverage(job, html)
-        document, _font_config = typeset(job, html)
-        buffer = io.BytesIO()
-        with _collect_weasyprint_logs():
-            document.write_pdf(buffer, pdf_variant="pdf/ua-1",
-                               pdf_identifier=hashlib.sha256(f"{job.booklet.slug}/{job.view.lang}".encode()).hexdigest()[:32].encode())
-        data = buffer.getvalue()
-        path = job.output_path(self.suffix)
-        atomic_write(path, data)
-        return [Output(job.view.tag, self.name, path, len(data), hashlib.sha256(data).hexdigest(), len(document.pages))]
+        return self.write_layout(job, lay_out(job))
+
+    def write_layout(self, job: LanguageJob, layout: Layout) -> list[Output]:
+        """Write ``<slug>-<lang>.pdf`` from a layout."""
+        return [write_output(job, self.name, self.suffix, layout.screen, layout.pages)]
+
+
+def write_output(job: LanguageJob, name: str, suffix: str, data: bytes, pages: int) -> Output:
+    """Write one file atomically and describe it for the manifest."""
+    path = job.output_path(suffix)
+    atomic_write(path, data)
+    return Output(job.view.tag, name, path, len(data), hashlib.sha256(data).hexdigest(), pages)

@@ -1,0 +1,105 @@
+"""Saddle-stitch imposition and page counts: which pages go on which sheet, and what padding costs.
+
+A saddle-stitched booklet is a stack of sheets folded once in the middle. Each
+sheet carries four pages, two on each side, so the page count is padded with
+blank pages to a multiple of four. :func:`saddle_stitch` gives the order of the
+pages on the sheet sides; ``formats/printed.py`` places them on PDF pages.
+
+Sheet sides come in printing order: front of the outer sheet, its back, front of
+the next sheet, and so on, for a duplex printer set to flip on the short edge.
+Left-to-right booklets are bound on the left, so the first page is on the right
+half of the outer front; right-to-left booklets are bound on the right, and every
+sheet side is mirrored.
+
+Everything here is pure (no PDF library), so the CLI can report page counts
+without loading the typesetting engines.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import Location, Problem
+from .i18n import catalog_path
+from .languages import bcp47
+from .model import Booklet
+from .outputs import Output
+
+PAGES_PER_SHEET = 4
+
+#: One side of a sheet: the page numbers (1-based) on its left and right halves.
+#: Numbers above the booklet's page count stand for blank padding pages.
+SheetSide = tuple[int, int]
+
+
+def padded_page_count(pages: int) -> int:
+    """Return the page count rounded up to whole sheets (a multiple of four)."""
+    return -(-pages // PAGES_PER_SHEET) * PAGES_PER_SHEET
+
+
+def blank_page_count(pages: int) -> int:
+    """Return how many blank pages padding to whole sheets adds."""
+    return padded_page_count(pages) - pages
+
+
+def sheet_count(pages: int) -> int:
+    """Return how many sheets a booklet of ``pages`` pages is printed on."""
+    return padded_page_count(pages) // PAGES_PER_SHEET
+
+
+def saddle_stitch(pages: int, rtl: bool = False) -> list[SheetSide]:
+    """Return the (left, right) page numbers of every sheet side, in printing order.
+
+    Sheet ``i`` (0 for the outer sheet) carries pages ``n - 2i`` and ``2i + 1`` on its
+    front and ``2i + 2`` and ``n - 2i - 1`` on its back, where ``n`` is the padded page
+    count; a right-to-left booklet swaps the halves of every side.
+    """
+    last = padded_page_count(pages)
+    sides: list[SheetSide] = []
+    for sheet in range(last // PAGES_PER_SHEET):
+        front = (last - 2 * sheet, 2 * sheet + 1)
+        back = (2 * sheet + 2, last - 2 * sheet - 1)
+        sides += [front, back]
+    return [(right, left) for left, right in sides] if rtl else sides
+
+
+def describe_page_count(pages: int) -> str:
+    """Return a page count with the blank pages a booklet adds: ``23 (+1 blank)``."""
+    blanks = blank_page_count(pages)
+    return f"{pages} (+{blanks} blank)" if blanks else str(pages)
+
+
+def layout_pages(outputs: Sequence[Output]) -> int | None:
+    """Return the typeset page count of one language's outputs (screen or print PDF), if either was built."""
+    return next((o.pages for o in outputs if o.format in ("pdf", "print") and o.pages is not None), None)
+
+
+def page_count_warnings(booklet: Booklet, results: Sequence, out_dir: Path | None = None) -> list[Problem]:
+    """Warn about each language that needs more sheets than the source language.
+
+    ``results`` are the pipeline's LanguageResults. The source language's page count
+    comes from this build or, when it was not rebuilt, from ``out_dir/manifest.json``.
+    """
+    counts = {result.lang: layout_pages(result.outputs) for result in results}
+    source = counts.get(booklet.source_language) or _manifest_pages(out_dir, bcp47(booklet.source_language))
+    if not source:
+        return []
+    warnings = []
+    for lang, pages in counts.items():
+        if pages and padded_page_count(pages) > padded_page_count(source):
+            where = Location(catalog_path(booklet.root, lang).relative_to(booklet.root))
+            warnings.append(Problem(where, (
+                f"{lang}: {pages} pages make a {padded_page_count(pages)}-page booklet, {sheet_count(pages) - sheet_count(source)} "
+                f"sheet(s) more than {booklet.source_language} ({source} pages, {padded_page_count(source)} printed); "
+                f"{pages - padded_page_count(source)} page(s) shorter would fit the same sheets"), "warning"))
+    return warnings
+
+
+def _manifest_pages(out_dir: Path | None, tag: str) -> int | None:
+    """Return the page count of a language's screen or print PDF as listed in ``out_dir/manifest.json``."""
+    try:
+        entries = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["outputs"] if out_dir else []
+        return next((e["pages"] for e in entries if e["lang"] == tag and e["format"] in ("pdf", "print") and e.get("pages")), None)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None

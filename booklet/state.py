@@ -1,0 +1,79 @@
+"""Incremental builds: a fingerprint of every input of a language, recorded beside the outputs.
+
+A language is rebuilt only when its fingerprint changes: the builder's code and
+engine versions, the content, templates, fonts and images, its own catalog, the
+requested formats, draft mode and the build timestamp. ``--force`` ignores it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from importlib import metadata
+from pathlib import Path
+
+from .i18n import catalog_path
+from .model import Booklet, Image
+
+STATE_FILE = ".booklet-state.json"
+_PACKAGE = Path(__file__).resolve().parent
+ENGINES = ("weasyprint", "ebooklib", "babel", "jinja2", "pyyaml", "fonttools", "pypdf")
+
+
+def _hash_files(digest, paths: Iterable[Path], root: Path | None = None) -> None:
+    """Feed each file's name and bytes into ``digest``, in a stable order."""
+    for path in sorted(set(paths)):
+        digest.update(str(path.relative_to(root) if root and path.is_relative_to(root) else path).encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+
+
+def _engine_versions() -> str:
+    """Return the versions of the engines whose output the builder depends on."""
+    versions = []
+    for name in ENGINES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=-")
+    return ",".join(versions)
+
+
+def shared_fingerprint(booklet: Booklet, template_dirs: Sequence[Path], formats: Sequence[str], draft: bool, timestamp: str) -> str:
+    """Hash what every language depends on."""
+    digest = hashlib.sha256(f"{_engine_versions()}|{','.join(formats)}|{draft}|{timestamp}".encode())
+    _hash_files(digest, _PACKAGE.rglob("*.py"), _PACKAGE)
+    _hash_files(digest, (booklet.root / "content").rglob("*"), booklet.root)
+    for folder in template_dirs:
+        _hash_files(digest, (p for p in folder.rglob("*") if p.is_file()), folder)
+    _hash_files(digest, (path for font in booklet.fonts for path in font.files))
+    images = [booklet.root / block.file for section in booklet.sections for block in section.blocks if isinstance(block, Image)]
+    _hash_files(digest, images, booklet.root)
+    return digest.hexdigest()
+
+
+def language_fingerprint(shared: str, booklet: Booklet, lang: str) -> str:
+    """Hash the shared inputs with the language's own catalog."""
+    digest = hashlib.sha256(f"{shared}|{lang}".encode())
+    if lang != booklet.source_language:
+        _hash_files(digest, [catalog_path(booklet.root, lang)], booklet.root)
+    return digest.hexdigest()
+
+
+def load_state(out_dir: Path) -> dict:
+    """Read the recorded fingerprints and outputs; an unreadable record counts as empty."""
+    try:
+        state = json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
+        return state if isinstance(state, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def outputs_intact(out_dir: Path, entries: Sequence[dict]) -> bool:
+    """Return whether every recorded output still exists with its recorded size and hash."""
+    for entry in entries:
+        path = out_dir / entry["path"]
+        if not path.is_file() or path.stat().st_size != entry["bytes"]:
+            return False
+        if hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
+            return False
+    return True
