@@ -1,6 +1,7 @@
 """Read one section file (content/sections/NAME.yaml) and its typed blocks into the model."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any, Callable
@@ -131,11 +132,26 @@ def _read_image(root: Path, r: Reader, path: KeyPath, facts: dict[str, int]) -> 
         r.error((*path, "file"), f"image {name!r} is outside the booklet folder")
     elif not target.is_file():
         r.error((*path, "file"), f"image file {name!r} does not exist")
-    elif target.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp"):
+    elif target.suffix.lower() not in IMAGE_SIGNATURES:
         r.error((*path, "file"), f"image {name!r} must be PNG, JPEG, GIF, WebP or SVG")
+    elif not _looks_like(target):
+        r.error((*path, "file"), f"image {name!r} is not a valid PNG, JPEG, GIF, WebP or SVG file")
     else:
         return model.Image(Path(name), alt, caption) if alt else None
     return None
+
+
+#: File suffixes and the bytes their files start with (SVG: an XML or <svg> start).
+IMAGE_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+                    ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",), ".svg": (b"<?xml", b"<svg")}
+
+
+def _looks_like(path: Path) -> bool:
+    """Return whether an image file starts with the signature of its type."""
+    head = path.read_bytes()[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if path.suffix.lower() == ".svg" and head.startswith(b"<!--"):
+        return b"<svg" in path.read_bytes()[:4096]
+    return head.startswith(IMAGE_SIGNATURES[path.suffix.lower()])
 
 
 def _read_sources(root: Path, r: Reader, path: KeyPath, facts: dict[str, int]) -> model.Sources | None:
@@ -148,7 +164,7 @@ def _read_sources(root: Path, r: Reader, path: KeyPath, facts: dict[str, int]) -
             continue
         title, publisher = r.text((*item, "title"), "source title"), r.text((*item, "publisher"), "source publisher")
         date = r.string((*item, "date"), "source date")
-        if date and not SOURCE_DATE.match(date):
+        if date and not _valid_source_date(date):
             r.error((*item, "date"), f"source date must be YYYY, YYYY-MM or YYYY-MM-DD, not {date!r}")
             date = None
         url = r.optional(fields, item, "url", r.string, "source url")
@@ -158,6 +174,18 @@ def _read_sources(root: Path, r: Reader, path: KeyPath, facts: dict[str, int]) -
         if title and publisher and date:
             entries.append(model.SourceEntry(title, publisher, date, url, note))
     return model.Sources(tuple(entries)) if entries else None
+
+
+def _valid_source_date(value: str) -> bool:
+    """Return whether a source date is a real YYYY, YYYY-MM or YYYY-MM-DD date."""
+    if not SOURCE_DATE.match(value):
+        return False
+    parts = [int(p) for p in value.split("-")] + [1, 1]
+    try:
+        dt.date(*parts[:3])
+    except ValueError:
+        return False
+    return True
 
 
 def _read_colophon(root: Path, r: Reader, path: KeyPath, facts: dict[str, int]) -> model.Colophon | None:

@@ -41,7 +41,8 @@ def load_booklet(root: Path) -> model.Booklet:
     if fields is None:
         raise BookletError(problems)
     booklet = _read_booklet(root, reader, fields)
-    problems.extend(check_inline(booklet))
+    facts_valid = not any(p.message.startswith(("facts must", "fact ")) for p in problems)
+    problems.extend(p for p in check_inline(booklet) if facts_valid or not p.message.startswith("placeholder"))
     if problems:
         raise BookletError(problems)
     return booklet
@@ -73,6 +74,8 @@ def _read_booklet(root: Path, r: Reader, fields: dict[str, Any]) -> model.Bookle
         r.error(("min_coverage",), f"min_coverage must be a number from 0 to 100, not {show(min_coverage)}")
         min_coverage = 0
     fonts = tuple(filter(None, (_read_font(root, r, p) for p in r.items(("fonts",), "fonts")))) if "fonts" in fields else ()
+    if "fonts" in fields and r.get(("fonts",)) == []:
+        r.error(("fonts",), "fonts must list at least one font")
     sections = _read_sections(root, r, facts) if "sections" in fields else ()
     texts = {key: r.optional(fields, (), key, r.text, key) for key in ("title", "subtitle", "publisher", "license", "description")}
     return model.Booklet(
@@ -99,7 +102,7 @@ def _check_languages(r: Reader, languages: tuple[str, ...], source_language: str
         if lang in seen:
             r.error(("languages", index), f"language {lang!r} is listed twice")
         seen.add(lang)
-    if source_language and languages and source_language not in languages:
+    if source_language and source_language not in languages and isinstance(r.get(("languages",)), list):
         r.error(("languages",), f"languages must include the source language {source_language!r}")
 
 

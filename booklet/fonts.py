@@ -51,6 +51,8 @@ def resolve_font_files(*, package: str | None = None, family: str | None = None,
             return (), f"font file {name!r} does not exist"
         if path.suffix.lower() not in FONT_SUFFIXES:
             return (), f"font file {name!r} must be .ttf, .otf, .woff or .woff2"
+        if not codepoints(path):
+            return (), f"font file {name!r} is not a valid font"
         found.append(path)
     return tuple(found), None if found else "a font needs at least one file"
 
@@ -82,7 +84,7 @@ def codepoints(path: Path) -> frozenset[int]:
     """Return the code points that a font file maps to glyphs."""
     try:
         return frozenset(TTFont(path, lazy=True).getBestCmap() or {})
-    except (TTLibError, OSError, KeyError):
+    except Exception:  # a broken font file from the user: treated as covering nothing, reported by the caller
         return frozenset()
 
 

@@ -46,13 +46,15 @@ def load_catalog(root: Path, lang: str) -> Catalog:
     shown = path.relative_to(root)
     if not path.is_file():
         raise BookletError([Problem(Location(shown), f"no catalog for language {lang!r} (create it with: python build.py init {lang})")])
+    raw = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise BookletError([Problem(Location(shown), f"invalid .po file: not UTF-8 ({error.reason} at byte {error.start})")]) from None
+        raise BookletError([Problem(Location(shown, raw[: error.start].count(b"\n") + 1), "file is not valid UTF-8")]) from None
     problems = syntax_problems(text)
     if problems:
-        raise BookletError([Problem(Location(shown, line), f"invalid .po file: {message}") for line, message in problems])
+        raise BookletError([Problem(Location(shown, line), message if message.startswith("plural entry") else f"invalid .po file: {message}")
+                            for line, message in problems])
     try:
         with path.open("rb") as handle:
             catalog = read_catalog(handle, locale=lang, domain=DOMAIN, abort_invalid=True)
@@ -69,6 +71,8 @@ class Translated:
 
     text: str
     status: str
+    #: The catalog line of the translation used, when one was used.
+    line: int | None = None
 
 
 class Translator:
@@ -116,7 +120,9 @@ class Translator:
         message = self._message(text.msgid, text.context)
         status = self._usable(message, lambda m: _placeholder_problem(text.msgid, m.string, CONTENT_PLACEHOLDER))
         self.statuses[(text.msgid, text.context)] = status
-        return Translated(message.string if self._use(status) else text.msgid, status)
+        if self._use(status):
+            return Translated(message.string, status, message.lineno)
+        return Translated(text.msgid, status)
 
     def plural(self, plural: Plural, n: int) -> Translated:
         """Translate a content Plural for the count ``n`` with the language's plural rule."""
@@ -124,7 +130,7 @@ class Translator:
         status = self._usable(message, self._plural_problem)
         self.statuses[(plural.one, plural.context)] = status
         if self._use(status):
-            return Translated(message.string[self.plural_index(n)], status)
+            return Translated(message.string[self.plural_index(n)], status, message.lineno)
         return Translated(plural.one if n == 1 else plural.other, status)
 
     def _plural_problem(self, message: Message) -> str | None:

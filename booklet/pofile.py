@@ -198,6 +198,8 @@ _KEYWORD = re.compile(r"^(msgctxt|msgid|msgid_plural|msgstr|msgstr\[(\d+)\])\s+(
 def syntax_problems(text: str) -> list[tuple[int, str]]:
     """Check .po syntax strictly (Babel's reader silently accepts broken files); return (line, message) pairs."""
     problems: list[tuple[int, str]] = []
+    header = re.search(r"nplurals\s*=\s*(\d+)", text)
+    nplurals = int(header.group(1)) if header else None
     entry: list[tuple[str, int]] = []
     seen: dict[tuple[str, str], int] = {}
     strings: dict[str, str] = {}
@@ -207,7 +209,7 @@ def syntax_problems(text: str) -> list[tuple[int, str]]:
             continue
         if not line or line.startswith("#"):
             if line == "" and entry:
-                _finish_entry(entry, strings, seen, problems)
+                _finish_entry(entry, strings, seen, problems, nplurals)
                 entry, strings = [], {}
             continue
         match = _KEYWORD.match(line)
@@ -216,7 +218,7 @@ def syntax_problems(text: str) -> list[tuple[int, str]]:
             problems.append((number, f"unknown keyword or stray text: {line[:40]!r}"))
             continue
         if not _STRING.fullmatch(rest):
-            problems.append((number, "string is not terminated or has an invalid escape" if rest.startswith('"') else "expected a quoted string"))
+            problems.append((number, _string_problem(rest)))
             rest = '""'  # keep the entry's structure so one broken string gives one message
             if keyword is None:
                 continue
@@ -227,25 +229,38 @@ def syntax_problems(text: str) -> list[tuple[int, str]]:
                 strings[entry[-1][0]] += rest
             continue
         if keyword in ("msgctxt", "msgid") and entry and any(k.startswith("msgstr") for k, _ in entry):
-            _finish_entry(entry, strings, seen, problems)
+            _finish_entry(entry, strings, seen, problems, nplurals)
             entry, strings = [], {}
         entry.append((keyword, number))
         strings[keyword] = rest
     if entry:
-        _finish_entry(entry, strings, seen, problems)
+        _finish_entry(entry, strings, seen, problems, nplurals)
     return problems
 
 
-def _finish_entry(entry: list[tuple[str, int]], strings: dict[str, str], seen: dict, problems: list[tuple[int, str]]) -> None:
+def _string_problem(rest: str) -> str:
+    """Describe what is wrong with a keyword's string argument."""
+    if not rest.startswith('"'):
+        return "string must be in double quotes"
+    if len(rest) < 2 or not rest.endswith('"') or rest.endswith('\\"') and not rest.endswith('\\\\"'):
+        return "unterminated string"
+    return "invalid escape sequence in string"
+
+
+def _finish_entry(entry: list[tuple[str, int]], strings: dict[str, str], seen: dict, problems: list[tuple[int, str]],
+                  nplurals: int | None) -> None:
     """Check one entry's keyword structure and that its msgid is not a duplicate."""
     keywords = [k for k, _ in entry]
     first = entry[0][1]
     if "msgid" not in keywords:
-        problems.append((first, "entry has no msgid"))
+        problems.append((first, "msgstr without msgid" if any(k.startswith("msgstr") for k in keywords) else "entry has no msgid"))
         return
     plural = "msgid_plural" in keywords
-    if plural and not any(k.startswith("msgstr[") for k in keywords):
+    forms = sum(k.startswith("msgstr[") for k in keywords)
+    if plural and not forms:
         problems.append((first, "entry has msgid_plural but no msgstr[0], msgstr[1], …"))
+    elif plural and nplurals is not None and forms != nplurals:
+        problems.append((dict(entry)["msgid"], f"plural entry has {forms} forms; the Plural-Forms header asks for {nplurals}"))
     elif not plural and "msgstr" not in keywords:
         problems.append((first, "msgid has no msgstr" if not any(k.startswith("msgstr[") for k in keywords)
                          else "msgstr[N] without msgid_plural"))

@@ -55,7 +55,7 @@ class Reader:
         """Return a non-empty string at ``path`` (numbers are refused, not coerced)."""
         value = self.get(path)
         if not isinstance(value, str) or not value.strip():
-            self.error(path, f"{what} must be non-empty text, not {kind(value)}")
+            self.error(path, f"{what} must be non-empty text, not {'empty' if isinstance(value, str) else kind(value)}")
             return None
         return value
 

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from . import model
 from .errors import BookletError, Location, Problem
 from .i18n import Translated, Translator
-from .inline import InlineError, plain_text, render_inline
+from .inline import InlineError, inline_problems, plain_text, render_inline
 from .languages import bcp47, direction, native_name
 
 #: The builder's own templates; a booklet's templates/ folder overrides them file by file.
@@ -100,6 +100,7 @@ class _Context:
         self.translator = translator
         self.lang = translator.lang
         self.draft = draft
+        self.section_ids = {section.id for section in booklet.sections}
 
     def number(self, value: int) -> str:
         """Format a whole number for the language."""
@@ -124,11 +125,15 @@ class _Context:
 
     def _inline(self, translated: Translated, location: Location) -> Markup:
         """Render inline markup, recording a located problem when it is unsafe."""
+        where = location if translated.line is None else Location(self.translator.shown, translated.line)
         try:
             html = render_inline(translated.text, self.booklet.facts, self.number)
         except InlineError as error:
-            self.translator.problems.append(Problem(location if translated.status == "source" else Location(self.translator.shown), str(error)))
+            self.translator.problems.append(Problem(where, str(error)))
             return Markup("")
+        if translated.line is not None:
+            problems = inline_problems(translated.text, self.booklet.facts, self.section_ids)
+            self.translator.problems.extend(Problem(where, message) for message in problems)
         if self.draft and translated.status in ("fuzzy", "missing", "broken"):
             return Markup('<span class="draft-{}">{}</span>').format(translated.status, html)
         return html

@@ -79,12 +79,15 @@ def load_yaml(path: Path, shown_path: Path | None = None) -> Source:
 def parse_yaml(text: str, shown: Path) -> Source:
     """Parse YAML text into a Source; raise BookletError with located problems."""
     try:
-        _reject_aliases(text, shown)
+        _check_events(text, shown)
         node = yaml.compose(text, Loader=StrictLoader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
-        raise BookletError([Problem(where, f"invalid YAML: {error.problem or error.context}")]) from None
+        raise BookletError([Problem(_mark_location(shown, error.problem_mark or error.context_mark), f"invalid YAML: {_describe(error)}")]) from None
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        reason = f"unacceptable character #x{error.character:04x}: {error.reason}" if isinstance(error.character, int) else error.reason
+        raise BookletError([Problem(Location(shown, line, column), f"invalid YAML: {reason}")]) from None
     except yaml.YAMLError as error:
         raise BookletError([Problem(Location(shown), f"invalid YAML: {error}")]) from None
     source = Source(shown, None)
@@ -98,13 +101,35 @@ def parse_yaml(text: str, shown: Path) -> Source:
     return source
 
 
-def _reject_aliases(text: str, shown: Path) -> None:
-    """Raise BookletError naming every alias (``*name``) in the text, before anything is built."""
-    problems = [
-        Problem(Location(shown, event.start_mark.line + 1, event.start_mark.column + 1), "anchors and aliases (*name) are not allowed")
-        for event in yaml.parse(text, Loader=StrictLoader)
-        if isinstance(event, yaml.AliasEvent)
-    ]
+def _mark_location(shown: Path, mark) -> Location:
+    """Turn a PyYAML mark (0-based) into a Location (1-based)."""
+    return Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
+
+
+def _describe(error: yaml.MarkedYAMLError) -> str:
+    """Word a PyYAML error as one sentence."""
+    if error.context and error.problem and error.context.startswith("expected"):
+        return f"{error.context}, {error.problem}"
+    return error.problem or error.context or "syntax error"
+
+
+#: Deeper nesting than this is refused (PyYAML would hit Python's recursion limit).
+MAX_DEPTH = 64
+
+
+def _check_events(text: str, shown: Path) -> None:
+    """Refuse anchors, aliases and too deep nesting, before anything is built (alias bombs never expand)."""
+    problems, depth = [], 0
+    for event in yaml.parse(text, Loader=StrictLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            problems.append(Problem(_mark_location(shown, event.start_mark), "anchors and aliases (*name) are not allowed"))
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                problems.append(Problem(_mark_location(shown, event.start_mark), f"invalid YAML: values are nested more than {MAX_DEPTH} levels deep"))
+                break
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
     if problems:
         raise BookletError(problems)
 

@@ -231,6 +231,16 @@ def test_web_only_partial_build_links_only_existing_files_and_keeps_other_langua
     assert_local_links_resolve(out / "index.html")
 
 
+def test_draft_edition_says_so_and_marks_untranslated_text(project):
+    root = project("multilingual")
+    po = root / "locales" / "ru" / "LC_MESSAGES" / "booklet.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Штурм."', 'msgstr ""'), encoding="utf-8")
+    pipeline.build(root, root / "dist", langs=["ru"], formats=["html"], draft=True, jobs=1)
+    html = (root / "dist" / "multi-ru" / "index.html").read_text()
+    assert '<p class="draft-banner">' in html
+    assert '<span class="draft-missing">The assault.</span>' in html
+
+
 def test_images_are_copied_into_the_edition(project):
     from PIL import Image
 

@@ -33,6 +33,8 @@ def test_duplicate_keys_are_errors():
 def test_every_alias_is_reported_before_anything_is_expanded():
     bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n"
     assert problems(bomb) == [
+        "x.yaml:1:4: error: anchors and aliases (*name) are not allowed",
+        "x.yaml:2:4: error: anchors and aliases (*name) are not allowed",
         "x.yaml:2:8: error: anchors and aliases (*name) are not allowed",
         "x.yaml:2:12: error: anchors and aliases (*name) are not allowed",
         "x.yaml:3:5: error: anchors and aliases (*name) are not allowed",
