@@ -1,0 +1,89 @@
+"""The saddle-stitch booklet PDF: trimmed pages placed two-up on sheet sides with pypdf.
+
+:mod:`booklet.imposition` decides which page goes on which half of which sheet
+side; this module only draws them there.
+"""
+from __future__ import annotations
+
+import io
+
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, IndirectObject, NameObject,
+                           RectangleObject, StreamObject)
+
+from ..imposition import saddle_stitch
+
+#: A page placed on a half of a sheet side (0 left, 1 right): its XObject name, the form, its TrimBox.
+Placed = dict[int, tuple[str, IndirectObject, RectangleObject]]
+
+
+def impose_pdf(data: bytes, rtl: bool = False) -> bytes:
+    """Return a PDF with the trimmed pages of ``data`` imposed two-up for saddle stitching.
+
+    Each page becomes a form XObject clipped to its TrimBox (so bleed and crop marks
+    stay off the neighbouring page) and is placed on sheet sides of twice its width.
+    Fonts and other resources are shared, so the result is about as large as the input.
+    The document information and language are kept; the tag tree is not, since the
+    sheets are for the printer, not for reading.
+    """
+    reader = PdfReader(io.BytesIO(data))
+    pages = reader.pages
+    if not pages:
+        raise ValueError("cannot impose a PDF without pages")
+    width, height = float(pages[0].trimbox.width), float(pages[0].trimbox.height)
+    writer = PdfWriter()
+    writer.pdf_header = reader.pdf_header
+    forms: dict[int, IndirectObject] = {}
+    for side in saddle_stitch(len(pages), rtl):
+        placed: Placed = {}
+        for half, number in enumerate(side):
+            if number <= len(pages):
+                if number not in forms:
+                    forms[number] = _page_as_form(pages[number - 1], writer)
+                placed[half] = (f"/Page{number}", forms[number], pages[number - 1].trimbox)
+        _add_sheet_side(writer, width, height, placed)
+    _copy_document_info(reader, writer)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def _page_as_form(page: PageObject, writer: PdfWriter) -> IndirectObject:
+    """Copy a page into ``writer`` as a form XObject whose bounding box is the page's TrimBox."""
+    contents = page["/Contents"].get_object()
+    if not isinstance(contents, StreamObject):   # WeasyPrint writes one content stream per page
+        raise ValueError("cannot impose a page whose contents are not a single stream")
+    form = contents.clone(writer, force_duplicate=True)   # still compressed: the stream is copied, not parsed
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject(FloatObject(value) for value in page.trimbox),
+        NameObject("/Resources"): page["/Resources"].clone(writer),   # resources shared by all pages are cloned once
+    })
+    if "/Group" in page:
+        form[NameObject("/Group")] = page["/Group"].clone(writer)
+    return form.indirect_reference
+
+
+def _add_sheet_side(writer: PdfWriter, width: float, height: float, placed: Placed) -> None:
+    """Add one sheet side of twice the page width, drawing each placed page on its half."""
+    side = writer.add_blank_page(2 * width, height)
+    operations = []
+    xobjects = DictionaryObject()
+    for half, (name, form, trim) in placed.items():
+        xobjects[NameObject(name)] = form
+        dx, dy = half * width - float(trim.left), -float(trim.bottom)
+        operations.append(f"q 1 0 0 1 {dx:.4f} {dy:.4f} cm {name} Do Q")
+    side[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
+    content = DecodedStreamObject()
+    content.set_data("\n".join(operations).encode("ascii"))
+    side.replace_contents(content)
+
+
+def _copy_document_info(reader: PdfReader, writer: PdfWriter) -> None:
+    """Carry the title, author, subject, keywords, dates and language over to the imposed PDF."""
+    info = reader.metadata or {}
+    keys = ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/CreationDate", "/ModDate")
+    writer.add_metadata({key: info[key] for key in keys if key in info})
+    if "/Lang" in reader.root_object:
+        writer.root_object[NameObject("/Lang")] = reader.root_object["/Lang"].clone(writer)
