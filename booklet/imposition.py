@@ -89,9 +89,10 @@ def page_count_warnings(booklet: Booklet, results: Sequence, out_dir: Path | Non
     for lang, pages in counts.items():
         if pages and padded_page_count(pages) > padded_page_count(source):
             where = Location(catalog_path(booklet.root, lang).relative_to(booklet.root))
+            more = sheet_count(pages) - sheet_count(source)
             warnings.append(Problem(where, (
-                f"{lang}: {pages} pages make a {padded_page_count(pages)}-page booklet, {sheet_count(pages) - sheet_count(source)} "
-                f"sheet(s) more than {booklet.source_language} ({source} pages, {padded_page_count(source)} printed); "
+                f"{lang}: {pages} pages make a {padded_page_count(pages)}-page booklet, {more} sheet(s) more than "
+                f"{booklet.source_language} ({source} pages, {padded_page_count(source)} printed); "
                 f"{pages - padded_page_count(source)} page(s) shorter would fit the same sheets"), "warning"))
     return warnings
 
@@ -100,6 +101,7 @@ def _manifest_pages(out_dir: Path | None, tag: str) -> int | None:
     """Return the page count of a language's screen or print PDF as listed in ``out_dir/manifest.json``."""
     try:
         entries = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["outputs"] if out_dir else []
-        return next((e["pages"] for e in entries if e["lang"] == tag and e["format"] in ("pdf", "print") and e.get("pages")), None)
+        pages = (e.get("pages") for e in entries if e["lang"] == tag and e["format"] in ("pdf", "print"))
+        return next((count for count in pages if count), None)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
