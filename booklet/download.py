@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +31,6 @@ from .render import make_environment, render_template, template_dirs
 PAGE = "index.html"
 #: Kinds of file in the order the page lists them, with how their names end after ``<slug>-<lang>``.
 KINDS = (("web", "/index.html"), ("pdf", ".pdf"), ("epub", ".epub"), ("print", "-print.pdf"), ("booklet", "-booklet.pdf"))
-_COVERAGE = re.compile(r'<li\b[^>]*\bdata-lang="([^"]+)"[^>]*\bdata-coverage="([0-9.]+)"')
 
 
 @dataclass
@@ -77,11 +75,10 @@ def coverage_of(counts: Mapping[str, int]) -> float:
     return 100.0 * (counts.get("translated", 0) + counts.get("source", 0)) / total
 
 
-def write_download_page(out_dir: Path, booklet: Booklet, results: Sequence) -> Path:
-    """Write ``<out>/index.html`` from ``manifest.json``; ``results`` give this run's translation counts."""
+def write_download_page(out_dir: Path, booklet: Booklet, counts: Mapping[str, Mapping[str, int]]) -> Path:
+    """Write ``<out>/index.html`` from ``manifest.json``; ``counts`` are each language's translation counts."""
     path = out_dir / PAGE
-    coverage = _previous_coverage(path)
-    coverage.update({bcp47(result.lang): coverage_of(result.counts) for result in results})
+    coverage = {bcp47(lang): coverage_of(lang_counts) for lang, lang_counts in counts.items()}
     entries = language_entries(booklet, _manifest(out_dir), coverage)
     env = make_environment(template_dirs(booklet.root))
     rendered = [Markup(render_template(env, "html/download-entry.html", _translator(booklet, entry.lang), entry=entry))
@@ -138,14 +135,6 @@ def _manifest(out_dir: Path) -> list[dict]:
     except (OSError, ValueError, AttributeError):
         return []
     return [e for e in outputs if isinstance(e, dict) and isinstance(e.get("path"), str) and (out_dir / e["path"]).is_file()]
-
-
-def _previous_coverage(path: Path) -> dict[str, float]:
-    """Return the coverage figures of the previous page, for languages not rebuilt in this run."""
-    try:
-        return {tag: float(value) for tag, value in _COVERAGE.findall(path.read_text(encoding="utf-8"))}
-    except (OSError, ValueError):
-        return {}
 
 
 def _translator(booklet: Booklet, lang: str) -> Translator:

@@ -64,8 +64,9 @@ def build(root: Path, out_dir: Path, langs: Sequence[str] | None = None, formats
         built = {r.lang: _publish(r, staging, out_dir) for r in _run(tasks, jobs, progress)}
         results = [reused.get(lang) or built[lang] for lang in langs]
         write_manifest(out_dir, results)                          # describes finished files
-        write_download_page(out_dir, booklet, results)            # links every language, from the manifest
-        _record_state(out_dir, results, fingerprints)             # last: a crash before it means a rebuild
+        recorded = _updated_state(out_dir, results, fingerprints)
+        write_download_page(out_dir, booklet, {lang: entry["counts"] for lang, entry in recorded.items()})
+        write_state(out_dir, recorded)                            # last: a crash before it means a rebuild
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return results
@@ -92,12 +93,17 @@ def _up_to_date(out_dir: Path, fingerprints: dict[str, str]) -> dict[str, Langua
     return reused
 
 
-def _record_state(out_dir: Path, results: Sequence[LanguageResult], fingerprints: dict[str, str]) -> None:
-    """Record each language's fingerprint, outputs and counts for the next build."""
+def _updated_state(out_dir: Path, results: Sequence[LanguageResult], fingerprints: dict[str, str]) -> dict:
+    """Return the recorded state with this run's languages: fingerprint, outputs and translation counts."""
     recorded = state.load_state(out_dir)
     for result in results:
-        recorded[result.lang] = {"fingerprint": fingerprints[result.lang], "counts": result.counts,
+        recorded[result.lang] = {"fingerprint": fingerprints.get(result.lang, ""), "counts": result.counts,
                                  "outputs": [_manifest_entry(out_dir, o) for o in result.outputs]}
+    return recorded
+
+
+def write_state(out_dir: Path, recorded: dict) -> None:
+    """Write the record that incremental builds and the download page read."""
     atomic_write(out_dir / state.STATE_FILE, (json.dumps(recorded, indent=1, sort_keys=True) + "\n").encode())
 
 

@@ -176,7 +176,7 @@ def test_screen_and_print_pdfs_are_one_layout_tagged_with_outline_and_language(p
     assert titles[0] == titles[1] and len(titles[0]) == 2 + EXTRA_CHAPTERS
 
 
-def test_screen_pdf_metadata_has_title_author_subject_keywords(printed):
+def test_the_pdfs_carry_title_author_subject_keywords_and_language(printed):
     out, _outputs = printed
     for name in ("multi-en.pdf", "multi-en-print.pdf", "multi-en-booklet.pdf"):
         reader = PdfReader(out / name)
