@@ -16,7 +16,7 @@ from .errors import BookletError, Problem
 from .formats import FORMATS, PDF_VARIANTS
 from .imposition import describe_page_count, layout_pages, page_count_warnings
 
-COMMANDS = ("build", "extract", "update", "init", "status", "check", "serve")
+COMMANDS = ("build", "extract", "update", "init", "status", "check", "serve", "merge")
 
 
 def _split(value: str) -> list[str]:
@@ -37,6 +37,10 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--draft", action="store_true", help="use fuzzy translations and mark fallback text in place")
     build.add_argument("--strict", action="store_true", help="treat warnings (untranslated text) as errors")
     build.add_argument("--force", action="store_true", help="rebuild every language even when its inputs did not change")
+    build.add_argument("--shard", help="build only share K of N of the languages (K/N), e.g. for a CI matrix; see merge")
+    merge = commands.add_parser("merge", help="combine the output folders of shard builds into one")
+    merge.add_argument("inputs", nargs="+", type=Path, help="output folders of shard builds")
+    merge.add_argument("--out", type=Path, default=None, help="combined output folder (default: dist/ in the booklet folder)")
     build.add_argument("--pdf-variant", choices=PDF_VARIANTS, default=PDF_VARIANTS[0],
                        help="PDF standard of the PDFs: pdf/ua-1 (accessible, default) or pdf/a-3u (archival); both are tagged")
     commands.add_parser("extract", help="write locales/booklet.pot from the content and templates")
@@ -94,6 +98,9 @@ def _dispatch(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: Text
         print(json.dumps({"languages": [c.as_dict() for c in figures]}, indent=2) if args.json else review.format_status(figures), file=stdout)
     elif args.command == "check":
         return _check(args, root, stdout, stderr)
+    elif args.command == "merge":
+        outputs = pipeline.merge(root, (args.out or root / "dist").resolve(), [p.resolve() for p in args.inputs])
+        print(f"{len(outputs)} files in {(args.out or root / 'dist').resolve()}", file=stdout)
     elif args.command == "serve":
         from .serve import serve
 
@@ -119,7 +126,7 @@ def _build(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO)
     progress = lambda result: print(f"built {result.lang}: " + ", ".join(o.path.name for o in result.outputs), file=stderr, flush=True)
     warnings: list[Problem] = []
     results = pipeline.build(root, out_dir, args.lang, args.format, args.jobs, args.draft, progress, warnings, args.force,
-                             pdf_variant=args.pdf_variant)
+                             pdf_variant=args.pdf_variant, shard=args.shard)
     booklet = load_booklet(root)
     warnings += pipeline.translation_warnings(booklet, results)
     warnings += page_count_warnings(booklet, results, out_dir)     # a language that needs more sheets than the source

@@ -41,10 +41,11 @@ class LanguageResult:
 def build(root: Path, out_dir: Path, langs: Sequence[str] | None = None, formats: Sequence[str] | None = None,
           jobs: int | None = None, draft: bool = False,
           progress: Callable[[LanguageResult], None] = lambda result: None,
-          warnings: list[Problem] | None = None, force: bool = False, pdf_variant: str = PDF_VARIANTS[0]) -> list[LanguageResult]:
+          warnings: list[Problem] | None = None, force: bool = False, pdf_variant: str = PDF_VARIANTS[0],
+          shard: str | None = None) -> list[LanguageResult]:
     """Build every requested format for every requested language into ``out_dir``; warnings are appended to ``warnings``."""
     booklet = load_booklet(root)                                  # raises with every content problem
-    langs = select_languages(booklet, langs)
+    langs = shard_languages(select_languages(booklet, langs), shard)
     formats = select_formats(formats)
     check_pdf_variant(pdf_variant)
     catalogs = load_catalogs(booklet, langs)                      # every .po problem, before any work
@@ -151,6 +152,43 @@ def content_coverage(booklet: Booklet, catalog: Catalog | None) -> float:
         strings = message.string if message and isinstance(message.string, tuple) else ((message.string,) if message else ("",))
         done += bool(message and all(strings) and not message.fuzzy)
     return 100.0 * done / len(texts) if texts else 100.0
+
+
+def shard_languages(langs: Sequence[str], shard: str | None) -> list[str]:
+    """Return the languages of shard ``K/N`` (every N-th language, starting with the K-th)."""
+    if not shard:
+        return list(langs)
+    try:
+        index, count = (int(part) for part in shard.split("/"))
+    except ValueError:
+        index, count = 0, 0
+    if not 1 <= index <= count:
+        raise BookletError([Problem(Location(Path("--shard")), f"--shard must be K/N with 1 ≤ K ≤ N, not {shard!r}")])
+    return [lang for position, lang in enumerate(langs) if position % count == index - 1]
+
+
+def merge(root: Path, out_dir: Path, inputs: Sequence[Path]) -> list[dict]:
+    """Combine the outputs of shard builds into ``out_dir``: files, manifest, build record and download page."""
+    booklet = load_booklet(root)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    entries: dict[str, dict] = {}
+    recorded = state.load_state(out_dir)
+    for folder in inputs:
+        manifest = folder / "manifest.json"
+        if not manifest.is_file():
+            raise BookletError([Problem(Location(manifest), "no manifest.json: is this the output folder of a build?")])
+        for entry in json.loads(manifest.read_text(encoding="utf-8"))["outputs"]:
+            if folder.resolve() != out_dir.resolve():
+                target = out_dir / entry["path"]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(folder / entry["path"], target)
+            entries[entry["path"]] = entry
+        recorded.update(state.load_state(folder))
+    data = {"outputs": sorted(entries.values(), key=lambda e: (e["lang"], e["format"], e["path"]))}
+    atomic_write(out_dir / "manifest.json", (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_download_page(out_dir, booklet, {lang: entry.get("counts", {}) for lang, entry in recorded.items()})
+    write_state(out_dir, recorded)
+    return data["outputs"]
 
 
 def select_formats(requested: Sequence[str] | None) -> list[str]:
