@@ -480,47 +480,77 @@ def bench_large(work: Path, jobs: int, sections: int, parts: int) -> dict:
 
 
 STAGES_CODE = r'''
-import datetime as dt, io, json, sys, tempfile, time
+import cProfile, io, json, os, pstats, sys, time
 from pathlib import Path
-root, lang = Path(sys.argv[1]), sys.argv[2]
-times, t = {}, time.perf_counter()
-def lap(name):
-    global t
-    now = time.perf_counter(); times[name] = times.get(name, 0.0) + now - t; t = now
-try:
-    from booklet import pipeline
-    from booklet.content import load_booklet
-    from booklet.formats import FORMATS
-    from booklet.formats import pdf as pdfmod
-    from booklet.formats.styles import check_coverage
-    from booklet.i18n import Translator
-    from booklet.outputs import LanguageJob
-    from booklet.render import make_environment, render_view, template_dirs
-    lap("import builder + WeasyPrint")
-    booklet = load_booklet(root); lap("load content YAML")
-    catalogs = pipeline.load_catalogs(booklet, [lang]); lap("load catalog (.po)")
-    translator = Translator(lang, catalogs[lang], booklet.root)
-    view = render_view(booklet, translator); lap("render view (translate, inline, Babel)")
-    dirs = template_dirs(booklet.root)
-    job = LanguageJob(booklet, view, make_environment(dirs), translator, Path(tempfile.mkdtemp()),
-                      pipeline.build_timestamp(booklet), dirs)
-    html = pdfmod.render_document_html(job); lap("pdf: Jinja document")
-    check_coverage(job, html); lap("pdf: font coverage check")
-    document, _ = pdfmod.typeset(job, html); lap("pdf: WeasyPrint parse+style+layout")
-    document.write_pdf(io.BytesIO(), pdf_variant="pdf/ua-1"); lap("pdf: WeasyPrint write_pdf")
-    times["pages"] = len(document.pages)
-    for name, fmt in FORMATS.items():
-        if name != "pdf":
-            fmt.write(job); lap(f"{name}: whole format (write)")
-except Exception as error:
-    times["error"] = f"{type(error).__name__}: {error}"
-print(json.dumps(times))
+root, lang, out, package = sys.argv[1:5]
+profile = cProfile.Profile()
+cpu0, wall0 = time.process_time(), time.perf_counter()
+profile.enable()
+from booklet.cli import main
+stdout, stderr = io.StringIO(), io.StringIO()
+rc = main(["--source", root, "build", "--lang", lang, "--jobs", "1", "--out", out], stdout=stdout, stderr=stderr)
+profile.disable()
+result = {"rc": rc, "cpu": time.process_time() - cpu0, "wall": time.perf_counter() - wall0, "errors": stderr.getvalue()[-1500:] if rc else ""}
+stats = pstats.Stats(profile).stats
+children = {}
+for func, (cc, nc, tt, ct, callers) in stats.items():
+    for caller, edge in callers.items():
+        children.setdefault(caller, []).append((func, edge[3]))
+top = next((f for f in stats if f[2] == "main" and f[0].endswith(os.path.join("booklet", "cli.py"))), None)
+result["total"] = stats[top][3] if top else sum(v[2] for v in stats.values())
+
+def label(func):
+    path, line, name = func
+    if path == "~":
+        return name
+    if path.startswith(package + os.sep):
+        return f"{os.path.relpath(path, package)}:{name}"
+    if "site-packages" in path:
+        return f"{path.split('site-packages' + os.sep, 1)[1]}:{name}"
+    return f"{os.path.basename(path)}:{name}"
+
+def ours(func):
+    return func[0].startswith(package + os.sep) or func[2].startswith("<")
+
+tree = []
+def walk(func, seconds, depth, path):
+    # A function reached on several paths: its callees are shared out in proportion to this path's time.
+    tree.append([depth, label(func), seconds])
+    if depth >= 6 or func in path or not ours(func):
+        return
+    share = seconds / stats[func][3] if stats[func][3] else 1.0
+    for child, ct in sorted(children.get(func, []), key=lambda c: -c[1]):
+        if ct * share >= 0.02 * result["total"]:
+            walk(child, ct * share, depth + 1, path | {func})
+start = next((f for f in stats if f[2] == "build_language"), None) or top
+if start:
+    walk(start, stats[start][3], 0, frozenset())
+result["tree"] = tree
+packages = {}
+for (path, line, name), (cc, nc, tt, ct, callers) in stats.items():
+    if path == "~":
+        key = "built-in functions and C extensions"
+    elif path.startswith(package + os.sep):
+        key = "booklet (the builder)"
+    elif "site-packages" in path:
+        key = path.split("site-packages" + os.sep, 1)[1].split(os.sep)[0].removesuffix(".py")
+    else:
+        key = "Python standard library"
+    packages[key] = packages.get(key, 0.0) + tt
+result["packages"] = sorted(packages.items(), key=lambda kv: -kv[1])
+print(json.dumps(result))
 '''
 
 
 def stage_breakdown(root: Path, lang: str, cache: Path) -> dict:
-    """Time the pipeline's stages for one language in a fresh process, with an empty font-subset cache."""
-    done = subprocess.run([sys.executable, "-c", STAGES_CODE, str(root), lang], cwd=ROOT, capture_output=True, text=True,
+    """Profile one language's build (every format, --jobs 1) in a fresh process, with an empty font-subset cache.
+
+    The CLI is driven in-process under cProfile; the report is the call tree below the pipeline's
+    build_language (the builder's own functions expanded, libraries as leaves) and self time by package.
+    """
+    out = Path(tempfile.mkdtemp(prefix="stages-", dir=cache))
+    done = subprocess.run([sys.executable, "-c", STAGES_CODE, str(root), lang, str(out), str(ROOT / "booklet")],
+                          cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache)})
     try:
         return json.loads(done.stdout.strip().splitlines()[-1])
@@ -573,18 +603,22 @@ def table(runs: list[Run]) -> list[str]:
 
 
 def stage_lines(title: str, stages: dict) -> list[str]:
-    """Format a stage breakdown."""
+    """Format a profiled build: the call tree under build_language and self time by package."""
     lines = [title]
-    if "error" in stages and len(stages) == 1:
-        return lines + [f"  unavailable: {stages['error']}"]
-    timed = {k: v for k, v in stages.items() if k not in ("pages", "error")}
-    total = sum(timed.values()) or 1.0
-    width = max(len(k) for k in timed) if timed else 10
-    for name, seconds in timed.items():
-        lines.append(f"  {name.ljust(width)}  {seconds:7.2f} s  {100 * seconds / total:5.1f} %")
-    lines.append(f"  {'total'.ljust(width)}  {total:7.2f} s" + (f"  ({stages['pages']} pages)" if "pages" in stages else ""))
-    if "error" in stages:
-        lines.append(f"  stopped early: {stages['error']}")
+    if "tree" not in stages:
+        return lines + [f"  unavailable: {stages.get('error', '?')}"]
+    if stages.get("rc"):
+        lines.append(f"  the build failed (exit {stages['rc']}): {stages.get('errors', '')}")
+    total = stages["total"] or 1.0
+    lines.append(f"  {stages['cpu']:.1f} s CPU under cProfile (profiling inflates Python-heavy code; compare the shares)")
+    width = max(2 * depth + len(name) for depth, name, _ in stages["tree"])
+    for depth, name, seconds in stages["tree"]:
+        lines.append(f"  {('  ' * depth + name).ljust(width)}  {seconds:7.2f} s  {100 * seconds / total:5.1f} %")
+    lines.append("  self time by package:")
+    shown = stages["packages"][:8]
+    rest = sum(seconds for _name, seconds in stages["packages"][8:])
+    for name, seconds in [*shown, ("everything else", rest)]:
+        lines.append(f"    {name.ljust(36)}  {seconds:7.2f} s  {100 * seconds / total:5.1f} %")
     return lines
 
 

@@ -12,6 +12,7 @@ import json
 
 from . import catalogs, pipeline, review
 from .content import load_booklet
+from .progress import Progress
 from .errors import BookletError, Problem
 from .formats import FORMATS, PDF_VARIANTS
 from .imposition import describe_page_count, layout_pages, page_count_warnings
@@ -123,10 +124,10 @@ def _check(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO)
 def _build(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO) -> int:
     """Build, then print warnings and the summary table."""
     out_dir = (args.out or root / "dist").resolve()
-    progress = lambda result: print(f"built {result.lang}: " + ", ".join(o.path.name for o in result.outputs), file=stderr, flush=True)
+    progress = Progress(stderr)
     warnings: list[Problem] = []
-    results = pipeline.build(root, out_dir, args.lang, args.format, args.jobs, args.draft, progress, warnings, args.force,
-                             pdf_variant=args.pdf_variant, shard=args.shard)
+    results = pipeline.build(root, out_dir, args.lang, args.format, args.jobs, args.draft, progress.done, warnings, args.force,
+                             pdf_variant=args.pdf_variant, shard=args.shard, on_stage=progress.stage)
     booklet = load_booklet(root)
     warnings += pipeline.translation_warnings(booklet, results)
     warnings += page_count_warnings(booklet, results, out_dir)     # a language that needs more sheets than the source

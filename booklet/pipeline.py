@@ -4,11 +4,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -42,7 +44,7 @@ def build(root: Path, out_dir: Path, langs: Sequence[str] | None = None, formats
           jobs: int | None = None, draft: bool = False,
           progress: Callable[[LanguageResult], None] = lambda result: None,
           warnings: list[Problem] | None = None, force: bool = False, pdf_variant: str = PDF_VARIANTS[0],
-          shard: str | None = None) -> list[LanguageResult]:
+          shard: str | None = None, on_stage: Callable[[str, str], None] = lambda lang, stage: None) -> list[LanguageResult]:
     """Build every requested format for every requested language into ``out_dir``; warnings are appended to ``warnings``."""
     booklet = load_booklet(root)                                  # raises with every content problem
     langs = shard_languages(select_languages(booklet, langs), shard)
@@ -62,7 +64,7 @@ def build(root: Path, out_dir: Path, langs: Sequence[str] | None = None, formats
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
     try:
         tasks = [(booklet, lang, catalogs[lang], tuple(formats), staging, timestamp, draft, pdf_variant) for lang in stale]
-        built = {r.lang: _publish(r, staging, out_dir) for r in _run(tasks, jobs, progress)}
+        built = {r.lang: _publish(r, staging, out_dir) for r in _run(tasks, jobs, progress, on_stage)}
         results = [reused.get(lang) or built[lang] for lang in langs]
         write_manifest(out_dir, results)                          # describes finished files
         recorded = _updated_state(out_dir, results, fingerprints)
@@ -232,21 +234,51 @@ def build_timestamp(booklet: Booklet) -> dt.datetime:
     return dt.datetime.combine(booklet.edition, dt.time(), dt.timezone.utc)
 
 
-def _run(tasks: list[tuple], jobs: int | None, progress: Callable[[LanguageResult], None]) -> list[LanguageResult]:
+def _run(tasks: list[tuple], jobs: int | None, progress: Callable[[LanguageResult], None],
+         on_stage: Callable[[str, str], None]) -> list[LanguageResult]:
     """Build the languages, in parallel processes when more than one job is allowed; collect all failures."""
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     results, problems = [], []
     if jobs == 1:
-        outcomes = (_attempt(task) for task in tasks)
-        for outcome in outcomes:
-            _collect(outcome, results, problems, progress)
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for outcome in pool.map(_attempt, tasks):
-                _collect(outcome, results, problems, progress)
+        global _stage_sink
+        _stage_sink = on_stage
+        for task in tasks:
+            _collect(_attempt(task), results, problems, progress)
+        return _raise_or(results, problems)
+    queue = multiprocessing.get_context().Queue()
+    listener = threading.Thread(target=_relay_stages, args=(queue, on_stage), daemon=True)
+    listener.start()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_set_stage_queue, initargs=(queue,)) as pool:
+            for future in as_completed([pool.submit(_attempt, task) for task in tasks]):
+                _collect(future.result(), results, problems, progress)
+    finally:
+        queue.put(None)
+        listener.join(timeout=5)
+    return _raise_or(results, problems)
+
+
+def _raise_or(results: list[LanguageResult], problems: list[Problem]) -> list[LanguageResult]:
+    """Raise the collected problems, or return the results."""
     if problems:
         raise BookletError(problems)
     return results
+
+
+#: Where a worker reports "language entered stage" events: a callback, or a queue to the main process.
+_stage_sink: Callable[[str, str], None] = lambda lang, stage: None
+
+
+def _set_stage_queue(queue) -> None:
+    """Worker initializer: report stages through the queue shared with the main process."""
+    global _stage_sink
+    _stage_sink = lambda lang, stage: queue.put((lang, stage))
+
+
+def _relay_stages(queue, on_stage: Callable[[str, str], None]) -> None:
+    """Main-process thread: pass the workers' stage events to ``on_stage`` until None arrives."""
+    for event in iter(queue.get, None):
+        on_stage(*event)
 
 
 def _collect(outcome, results: list, problems: list, progress: Callable[[LanguageResult], None]) -> None:
@@ -270,11 +302,12 @@ def build_language(booklet: Booklet, lang: str, catalog: Catalog | None, formats
                    out_dir: Path, timestamp: dt.datetime, draft: bool, pdf_variant: str = PDF_VARIANTS[0]) -> LanguageResult:
     """Render one language once and write each requested format from that rendering."""
     log.info("Rendering %s", lang)
+    _stage_sink(lang, "render")
     translator = Translator(lang, catalog, booklet.root, use_fuzzy=draft)
     view = render_view(booklet, translator, draft=draft)
     dirs = template_dirs(booklet.root)
     job = LanguageJob(booklet, view, make_environment(dirs), translator, out_dir, timestamp, dirs)
-    outputs = write_formats(job, formats, pdf_variant)                  # pdf, print and booklet share one layout
+    outputs = write_formats(job, formats, pdf_variant, lambda stage: _stage_sink(lang, stage))  # PDFs share one layout
     return LanguageResult(lang, tuple(outputs), dict(translator.counts))
 
 

@@ -7,7 +7,7 @@ in the order they are built.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import ClassVar, Protocol
 
 from ..outputs import LanguageJob, Output
@@ -61,11 +61,18 @@ class _Registry(Mapping[str, Format]):
 FORMATS: Mapping[str, Format] = _Registry()
 
 
-def write_formats(job: LanguageJob, names: Sequence[str], pdf_variant: str = PDF_VARIANTS[0]) -> list[Output]:
+def write_formats(job: LanguageJob, names: Sequence[str], pdf_variant: str = PDF_VARIANTS[0],
+                  stage: Callable[[str], None] = lambda name: None) -> list[Output]:
     """Write the named formats for one language, in order; the PDF formats share one layout."""
     shared: dict[str, list[Output]] = {}
     if any(name in SHARED_LAYOUT for name in names):
         from .printed import write_pdfs
 
+        stage("pdf")
         shared = write_pdfs(job, names, pdf_variant)
-    return [output for name in names for output in (shared[name] if name in shared else FORMATS[name].write(job))]
+    outputs = []
+    for name in names:
+        if name not in shared:
+            stage(name)
+        outputs += shared[name] if name in shared else FORMATS[name].write(job)
+    return outputs
