@@ -10,8 +10,16 @@ waited for, from ``os.wait4``), peak memory per process (``ru_maxrss``: the larg
 set of any single process of the build, not the sum over the parallel workers) and pages (the
 sum of the PDF page counts in ``<out>/manifest.json``).
 
+The builder caches font subsets under ``$XDG_CACHE_HOME/booklet/fonts``; each build here gets a
+private cache folder, either empty ("cold") or left by an earlier build of the same text ("warm").
+Everything runs on a snapshot of build.py, booklet/, templates/, content/ and locales/ copied into
+the work folder at the start, so edits made to the working tree meanwhile do not mix versions.
+The "other load" column is the CPU the rest of the machine used during a run (from /proc/stat):
+when it is high, wall times are inflated and the CPU times are the figures to compare.
+
 (a) The shipped sample (content/ and locales/ at the repository root):
-    - a full build of every language and format with ``--jobs N`` (N = the number of cores);
+    - a full build of every language and format with ``--jobs N`` (N = the number of cores),
+      with a cold and with a warm font cache;
     - the loop a user would otherwise write: ``--lang L --format pdf --jobs 1`` per language,
       one after another; the ratio full build / loop has the target <= 0.6;
     - a no-op rebuild: the full build again into the same output folder (target < 0.5 s once
@@ -19,8 +27,9 @@ sum of the PDF page counts in ``<out>/manifest.json``).
 (b) A generated large booklet (about 200 A5 pages in the same eight languages), written into a
     temporary folder from the sample's own sections and translations: full build, the cost
     per language (1, 2, 4 and 8 languages with --lang) and per page (a half-size variant).
-    A per-stage breakdown of one language (in a separate process, calling the pipeline's
-    stages one by one) shows where the time goes.
+    A profile of one language's build (in a separate process, under cProfile with a CPU clock)
+    shows where the time goes: the call tree below the pipeline's build_language and self time
+    by package.
 
 Only the standard library and the project's own dependencies (babel, pyyaml) are used.
 """
@@ -68,7 +77,7 @@ class Run:
     error: str = ""
     commands: int = 0
     formats: tuple[str, ...] = ()
-    built: int = 0          # languages the builder reported as built ("built xx: ..." lines)
+    built: int = 0          # languages whose output files were (re)written
     #: CPU seconds the rest of the machine used during the run (other users' load distorts wall times).
     other: float | None = None
 
@@ -111,6 +120,7 @@ def measure(label: str, args: list[str], out: Path | None, langs: int, cache: Pa
     """Run ``python build.py ARGS`` with XDG_CACHE_HOME=cache and measure it from outside with os.wait4."""
     command = [sys.executable, str(BUILD), *args]
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    before = output_files(out) if out is not None else {}
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
         busy_before = machine_busy_seconds()
         start = time.perf_counter()
@@ -124,7 +134,6 @@ def measure(label: str, args: list[str], out: Path | None, langs: int, cache: Pa
         stdout.seek(0)
         out_text = stdout.read().decode("utf-8", "replace")
     run = Run(label, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * RSS_UNIT, langs=langs, commands=1)
-    run.built = sum(line.startswith("built ") for line in err_text.splitlines())
     if busy_before is not None and busy_after is not None:
         run.other = max(0.0, busy_after - busy_before - run.cpu)
     if process.returncode != 0:
@@ -136,6 +145,8 @@ def measure(label: str, args: list[str], out: Path | None, langs: int, cache: Pa
         return run
     if out is not None:
         run.pages, run.formats = manifest_pages(out)
+        after = output_files(out)
+        run.built = len({lang for path, (lang, stamp) in after.items() if before.get(path) != (lang, stamp)})
     print(f"  {label}: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU, {run.rss / 2**20:.0f} MB, {run.pages} pages, "
           f"{run.built} languages built"
           + (f", {run.other:.1f} s CPU used by other processes meanwhile" if run.other is not None else ""), file=sys.stderr, flush=True)
@@ -151,6 +162,22 @@ def manifest_pages(out: Path) -> tuple[int, tuple[str, ...]]:
     outputs = data.get("outputs", [])
     formats = tuple(sorted({str(entry.get("format")) for entry in outputs}))
     return sum(entry.get("pages") or 0 for entry in outputs if entry.get("format") == "pdf"), formats
+
+
+def output_files(out: Path) -> dict[str, tuple[str, tuple[int, int]]]:
+    """Map each output listed in the manifest to its language and (inode, mtime), to see which languages were rewritten."""
+    try:
+        entries = json.loads((out / "manifest.json").read_text(encoding="utf-8")).get("outputs", [])
+    except (OSError, ValueError):
+        return {}
+    files = {}
+    for entry in entries:
+        try:
+            stat = (out / entry["path"]).stat()
+        except (OSError, KeyError, TypeError):
+            continue
+        files[entry["path"]] = (str(entry.get("lang")), (stat.st_ino, stat.st_mtime_ns))
+    return files
 
 
 def machine_busy_seconds() -> float | None:
@@ -483,7 +510,7 @@ STAGES_CODE = r'''
 import cProfile, io, json, os, pstats, sys, time
 from pathlib import Path
 root, lang, out, package = sys.argv[1:5]
-profile = cProfile.Profile()
+profile = cProfile.Profile(time.process_time)   # CPU time: other load on the machine does not count
 cpu0, wall0 = time.process_time(), time.perf_counter()
 profile.enable()
 from booklet.cli import main
