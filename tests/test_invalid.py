@@ -9,6 +9,8 @@ import pytest
 from booklet.cli import main
 
 INVALID = Path(__file__).parent / "fixtures" / "invalid"
+#: Progress lines ("ru: render…", "en: built in 2.1 s: …") share stderr with the problems.
+PROGRESS = re.compile(r"^[\w-]+: (\w+…|built in .*)$")
 CASES = [
     # A case with an ``xfail`` file documents a known builder bug: expected.txt holds what should be printed.
     pytest.param(p.name, marks=pytest.mark.xfail(strict=True, reason="known builder bug")) if (p / "xfail").is_file() else p.name
