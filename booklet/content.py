@@ -25,7 +25,7 @@ PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 BOOKLET_KEYS = {
     "slug": True, "title": True, "subtitle": False, "source_language": True, "languages": True,
     "edition": True, "publisher": True, "authors": False, "license": True, "description": False,
-    "keywords": False, "page_size": False, "fonts": True, "facts": False, "sections": True, "min_coverage": False,
+    "keywords": False, "page_size": False, "fonts": True, "facts": False, "sections": True, "min_coverage": False, "url": False,
 }
 
 
@@ -69,6 +69,9 @@ def _read_booklet(root: Path, r: Reader, fields: dict[str, Any]) -> model.Bookle
     if page_size and page_size not in PAGE_SIZES:
         r.error(("page_size",), f"unknown page_size {page_size!r} (allowed: {', '.join(PAGE_SIZES)})")
     facts = _read_facts(r) if "facts" in fields else {}
+    url = r.string(("url",), "url") if "url" in fields else None
+    if url and not re.fullmatch(r"https?://[^\s<>\"']+", url):
+        r.error(("url",), f"url must be an https:// or http:// address, not {url!r}")
     min_coverage = r.get(("min_coverage",)) if "min_coverage" in fields else 0
     if not isinstance(min_coverage, (int, float)) or not 0 <= min_coverage <= 100:
         r.error(("min_coverage",), f"min_coverage must be a number from 0 to 100, not {show(min_coverage)}")
@@ -84,7 +87,7 @@ def _read_booklet(root: Path, r: Reader, fields: dict[str, Any]) -> model.Bookle
         publisher=texts["publisher"], license=texts["license"], fonts=fonts, sections=sections,
         subtitle=texts["subtitle"], description=texts["description"],
         authors=_text_list(r, fields, "authors"), keywords=_text_list(r, fields, "keywords"),
-        page_size=page_size or "A5", facts=facts, min_coverage=float(min_coverage), source=r.source.at(()),
+        page_size=page_size or "A5", facts=facts, min_coverage=float(min_coverage), url=url, source=r.source.at(()),
     )
 
 

@@ -163,6 +163,8 @@ class Booklet:
     keywords: tuple[Text, ...] = ()
     page_size: str = "A5"
     facts: Mapping[str, int] = field(default_factory=dict)
+    #: Public address of the download page; the printed back cover carries a QR code to it.
+    url: str | None = None
     #: Percent of strings a language needs translated to be released (0–100).
     min_coverage: float = 0.0
     #: Where booklet.yaml is, for messages about the booklet as a whole.

@@ -61,6 +61,8 @@ class BookView:
     page_size: str
     sections: list[SectionView]
     draft: bool = False
+    #: Public address of the download page, if the booklet has one.
+    download_url: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -80,7 +82,15 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.policies["ext.i18n.trimmed"] = True
+    env.filters["qr_code"] = qr_code
     return env
+
+
+def qr_code(url: str, title: str) -> Markup:
+    """Return an inline SVG QR code for ``url`` (error correction M), titled for screen readers."""
+    import segno
+
+    return Markup(segno.make(url, error="m", micro=False).svg_inline(scale=1, border=0, omitsize=True, title=title))
 
 
 def template_dirs(root: Path) -> list[Path]:
@@ -155,7 +165,7 @@ def render_view(booklet: model.Booklet, translator: Translator, draft: bool = Fa
         description=ctx.plain(booklet.description), authors=[ctx.plain(a) for a in booklet.authors],
         keywords=[ctx.plain(k) for k in booklet.keywords], edition_date=ctx.date(booklet.edition),
         edition_iso=booklet.edition.isoformat(), page_size=booklet.page_size,
-        sections=[_section_view(ctx, s) for s in booklet.sections], draft=draft,
+        sections=[_section_view(ctx, s) for s in booklet.sections], draft=draft, download_url=booklet.url,
     )
     if translator.problems:
         raise BookletError(translator.problems)

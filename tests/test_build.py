@@ -118,3 +118,25 @@ def test_uncovered_character_fails_naming_language_character_and_string(make_pro
         "content/sections/first.yaml:3:16: error: en: no declared font covers 'ܐ' (U+0710) in 'Syriac ܐ letter.'; "
         "declare a font for this language in booklet.yaml"]
     assert not (tmp_path / "out" / "minimal-en.pdf").exists()
+
+
+def test_back_cover_carries_the_download_address_and_its_qr_code(multilingual_build):
+    _root, out, _results = multilingual_build
+    last = PdfReader(out / "multi-en.pdf").pages[-1]
+    text = " ".join(last.extract_text().split())
+    assert "Read and download this booklet in other languages: https://" in text and "example.org/multi/" in text
+    content = last.get_contents().get_data()
+    assert content.count(b" l\n") > 100, "the QR code's modules are drawn as vector lines"
+    first = PdfReader(out / "multi-en.pdf").pages[1].get_contents().get_data()
+    assert first.count(b" l\n") < 20
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_epub_has_a_cover_image_made_from_the_cover_page(multilingual_build, lang):
+    _root, out, _results = multilingual_build
+    package = epub_package(out / f"multi-{lang}.epub")
+    covers = [item for item in package.iter(f"{OPF}item") if "cover-image" in (item.get("properties") or "")]
+    assert len(covers) == 1 and covers[0].get("media-type") == "image/png"
+    with zipfile.ZipFile(out / f"multi-{lang}.epub") as book:
+        image = book.read("EPUB/" + covers[0].get("href"))
+    assert image.startswith(b"\x89PNG") and len(image) > 5000

@@ -6,6 +6,7 @@ the package, unique author ids, and a deterministic re-pack of the zip.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import io
@@ -39,6 +40,28 @@ SVG_ATTRIBUTES = (b"viewBox", b"preserveAspectRatio")
 def book_identifier(slug: str, lang: str) -> str:
     """Return a stable urn:uuid for a booklet and language."""
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'booklet:{slug}/{lang}')}"
+
+
+#: Height in pixels of the cover image that reading systems show in their libraries.
+COVER_HEIGHT = 1600
+
+
+def _cover_png(job: LanguageJob) -> bytes | None:
+    """Typeset the cover section alone with WeasyPrint and render it to a PNG, for the EPUB's cover image."""
+    import pypdfium2
+
+    from .pdf import lay_out
+
+    covers = [s for s in job.view.sections if s.kind == "cover"]
+    if not covers:
+        return None
+    cover_job = dataclasses.replace(job, view=dataclasses.replace(job.view, sections=covers[:1]))
+    layout = lay_out(cover_job)
+    page = pypdfium2.PdfDocument(layout.screen)[0]
+    image = page.render(scale=COVER_HEIGHT / page.get_height()).to_pil()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
 
 
 def _link_files(xhtml: str, view) -> str:
@@ -91,6 +114,9 @@ class EpubFormat:
         book.add_item(epub.EpubNcx())
         book.add_item(nav)
         book.spine = [item for _, item in items]
+        cover = _cover_png(job)
+        if cover:
+            book.set_cover("images/cover.png", cover, create_page=False)
         data = self._pack(book, job)
         path = job.output_path(self.suffix)
         atomic_write(path, data)
