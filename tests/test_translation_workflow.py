@@ -214,3 +214,14 @@ def test_shipped_template_is_current_and_pybabel_extracts_the_same_strings(tmp_p
                        cwd=PROJECT_ROOT, check=True)
         with (tmp_path / "b.pot").open("rb") as handle:
             assert key(read_po(handle)) == key(shipped)
+
+
+def test_draft_pdf_has_a_translated_draft_mark_on_every_page(project, tmp_path):
+    from pypdf import PdfReader
+
+    root = project("multilingual")
+    pipeline.build(root, tmp_path / "draft", langs=["ru"], formats=["pdf"], jobs=1, draft=True)
+    pages = PdfReader(tmp_path / "draft" / "multi-ru.pdf").pages
+    assert all("Черновик: не для публикации" in page.extract_text() for page in pages)
+    pipeline.build(root, tmp_path / "release", langs=["ru"], formats=["pdf"], jobs=1)
+    assert not any("Черновик" in page.extract_text() for page in PdfReader(tmp_path / "release" / "multi-ru.pdf").pages)
