@@ -116,7 +116,8 @@ def typeset(job: LanguageJob, html: str, variant: str = DEFAULT_PDF_VARIANT):
             document = HTML(string=html, base_url=job.booklet.root.as_uri() + "/", url_fetcher=fetcher).render(
                 stylesheets=[css], font_config=font_config, **pdf_options(job, variant))
         except FatalURLFetchingError as error:
-            raise BookletError([Problem(Location(Path("content")), f"{job.view.lang}: {error}")]) from None
+            raise BookletError([Problem(Location(Path("templates")), f"{job.view.lang}: {error} (only files inside the booklet folder, "
+                                                                     "the templates and the font packages may be used)")]) from None
     problems = [Problem(Location(Path("content")), f"{job.view.lang}: WeasyPrint: {m}") for m in logs.messages if any(k in m for k in FATAL_LOGS)]
     if problems:
         raise BookletError(problems)
