@@ -11,6 +11,7 @@ from typing import TextIO
 import json
 
 from . import catalogs, pipeline, review
+from .pipeline import BuildOptions
 from .content import load_booklet
 from .progress import Progress
 from .errors import BookletError, Problem
@@ -126,8 +127,9 @@ def _build(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO)
     out_dir = (args.out or root / "dist").resolve()
     progress = Progress(stderr)
     warnings: list[Problem] = []
-    results = pipeline.build(root, out_dir, args.lang, args.format, args.jobs, args.draft, progress.done, warnings, args.force,
-                             pdf_variant=args.pdf_variant, shard=args.shard, on_stage=progress.stage)
+    options = BuildOptions(langs=args.lang, formats=args.format, jobs=args.jobs, draft=args.draft, force=args.force,
+                           pdf_variant=args.pdf_variant, shard=args.shard)
+    results = pipeline.build(root, out_dir, options, progress=progress.done, on_stage=progress.stage, warnings=warnings)
     booklet = load_booklet(root)
     warnings += pipeline.translation_warnings(booklet, results)
     warnings += page_count_warnings(booklet, results, out_dir)     # a language that needs more sheets than the source

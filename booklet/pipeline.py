@@ -40,21 +40,54 @@ class LanguageResult:
     counts: dict[str, int]
 
 
-def build(root: Path, out_dir: Path, langs: Sequence[str] | None = None, formats: Sequence[str] | None = None,
-          jobs: int | None = None, draft: bool = False,
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to build: the command line's build options."""
+
+    #: Languages (BCP 47 or CLDR codes); None means every language of the booklet.
+    langs: Sequence[str] | None = None
+    #: Format names; None means every format.
+    formats: Sequence[str] | None = None
+    #: Languages built in parallel processes; None means one per core.
+    jobs: int | None = None
+    #: Use fuzzy translations and mark fuzzy and untranslated text in place.
+    draft: bool = False
+    #: Rebuild even languages whose inputs did not change.
+    force: bool = False
+    #: PDF standard of the screen and print PDFs.
+    pdf_variant: str = PDF_VARIANTS[0]
+    #: Build only share K of N of the languages ("K/N").
+    shard: str | None = None
+
+
+@dataclass(frozen=True)
+class LanguageTask:
+    """Everything a worker process needs to build one language."""
+
+    booklet: Booklet
+    lang: str
+    catalog: Catalog | None
+    formats: tuple[str, ...]
+    out_dir: Path
+    timestamp: dt.datetime
+    draft: bool
+    pdf_variant: str
+
+
+def build(root: Path, out_dir: Path, options: BuildOptions = BuildOptions(), *,
           progress: Callable[[LanguageResult], None] = lambda result: None,
-          warnings: list[Problem] | None = None, force: bool = False, pdf_variant: str = PDF_VARIANTS[0],
-          shard: str | None = None, on_stage: Callable[[str, str], None] = lambda lang, stage: None) -> list[LanguageResult]:
-    """Build every requested format for every requested language into ``out_dir``; warnings are appended to ``warnings``."""
+          on_stage: Callable[[str, str], None] = lambda lang, stage: None,
+          warnings: list[Problem] | None = None) -> list[LanguageResult]:
+    """Build the requested formats of the requested languages into ``out_dir``; warnings are appended to ``warnings``."""
     booklet = load_booklet(root)                                  # raises with every content problem
-    langs = shard_languages(select_languages(booklet, langs), shard)
-    formats = select_formats(formats)
-    check_pdf_variant(pdf_variant)
+    langs = shard_languages(select_languages(booklet, options.langs), options.shard)
+    formats = select_formats(options.formats)
+    check_pdf_variant(options.pdf_variant)
     catalogs = load_catalogs(booklet, langs)                      # every .po problem, before any work
-    langs = release_languages(booklet, langs, catalogs, draft, warnings if warnings is not None else [])
+    langs = release_languages(booklet, langs, catalogs, options.draft, warnings if warnings is not None else [])
     timestamp = build_timestamp(booklet)
-    fingerprints = _fingerprints(booklet, langs, formats, draft, timestamp, pdf_variant)
-    reused = {} if force else _up_to_date(out_dir, fingerprints)  # languages whose inputs did not change
+    fingerprints = _fingerprints(booklet, langs, formats, options.draft, timestamp, options.pdf_variant)
+    reused = {} if options.force else _up_to_date(out_dir, fingerprints)  # languages whose inputs did not change
     stale = [lang for lang in langs if lang not in reused]
     if not stale:
         return [reused[lang] for lang in langs]                   # nothing changed: write nothing
@@ -63,8 +96,9 @@ def build(root: Path, out_dir: Path, langs: Sequence[str] | None = None, formats
     # so a failed build leaves the previous outputs (and manifest) untouched.
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
     try:
-        tasks = [(booklet, lang, catalogs[lang], tuple(formats), staging, timestamp, draft, pdf_variant) for lang in stale]
-        built = {r.lang: _publish(r, staging, out_dir) for r in _run(tasks, jobs, progress, on_stage)}
+        tasks = [LanguageTask(booklet, lang, catalogs[lang], tuple(formats), staging, timestamp, options.draft, options.pdf_variant)
+                 for lang in stale]
+        built = {r.lang: _publish(r, staging, out_dir) for r in _run(tasks, options.jobs, progress, on_stage)}
         results = [reused.get(lang) or built[lang] for lang in langs]
         write_manifest(out_dir, results)                          # describes finished files
         recorded = _updated_state(out_dir, results, fingerprints)
@@ -234,7 +268,7 @@ def build_timestamp(booklet: Booklet) -> dt.datetime:
     return dt.datetime.combine(booklet.edition, dt.time(), dt.timezone.utc)
 
 
-def _run(tasks: list[tuple], jobs: int | None, progress: Callable[[LanguageResult], None],
+def _run(tasks: list[LanguageTask], jobs: int | None, progress: Callable[[LanguageResult], None],
          on_stage: Callable[[str, str], None]) -> list[LanguageResult]:
     """Build the languages, in parallel processes when more than one job is allowed; collect all failures."""
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
@@ -290,24 +324,24 @@ def _collect(outcome, results: list, problems: list, progress: Callable[[Languag
         progress(outcome)
 
 
-def _attempt(task: tuple) -> LanguageResult | BookletError:
+def _attempt(task: LanguageTask) -> LanguageResult | BookletError:
     """Build one language, returning its user errors instead of raising them across processes."""
     try:
-        return build_language(*task)
+        return build_language(task)
     except BookletError as error:
         return error
 
 
-def build_language(booklet: Booklet, lang: str, catalog: Catalog | None, formats: Sequence[str],
-                   out_dir: Path, timestamp: dt.datetime, draft: bool, pdf_variant: str = PDF_VARIANTS[0]) -> LanguageResult:
+def build_language(task: LanguageTask) -> LanguageResult:
     """Render one language once and write each requested format from that rendering."""
+    lang = task.lang
     log.info("Rendering %s", lang)
     _stage_sink(lang, "render")
-    translator = Translator(lang, catalog, booklet.root, use_fuzzy=draft)
-    view = render_view(booklet, translator, draft=draft)
-    dirs = template_dirs(booklet.root)
-    job = LanguageJob(booklet, view, make_environment(dirs), translator, out_dir, timestamp, dirs)
-    outputs = write_formats(job, formats, pdf_variant, lambda stage: _stage_sink(lang, stage))  # PDFs share one layout
+    translator = Translator(lang, task.catalog, task.booklet.root, use_fuzzy=task.draft)
+    view = render_view(task.booklet, translator, draft=task.draft)
+    dirs = template_dirs(task.booklet.root)
+    job = LanguageJob(task.booklet, view, make_environment(dirs), translator, task.out_dir, task.timestamp, dirs)
+    outputs = write_formats(job, task.formats, task.pdf_variant, lambda stage: _stage_sink(lang, stage))  # PDFs share one layout
     return LanguageResult(lang, tuple(outputs), dict(translator.counts))
 
 

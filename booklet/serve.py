@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import pipeline
+from .pipeline import BuildOptions
 from .errors import BookletError
 from .languages import parse_language
 
@@ -56,7 +57,8 @@ class Preview:
         """Rebuild the web edition of ``langs`` (default: the preview's languages) and bump the version."""
         started = time.monotonic()
         try:
-            results = pipeline.build(self.root, self.out_dir, langs or self.langs or None, ["html"], jobs=1, draft=True)
+            options = BuildOptions(langs=langs or self.langs or None, formats=["html"], jobs=1, draft=True)
+            results = pipeline.build(self.root, self.out_dir, options)
             problems = []
             self.log.write(f"rebuilt {', '.join(r.lang for r in results)} in {time.monotonic() - started:.1f} s\n")
         except BookletError as error:

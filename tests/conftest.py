@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from booklet import pipeline
+from booklet.pipeline import BuildOptions
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT_ROOT = Path(__file__).parent.parent
@@ -49,5 +50,5 @@ def multilingual_build(tmp_path_factory):
     root = tmp_path_factory.mktemp("multi") / "multilingual"
     shutil.copytree(FIXTURES / "multilingual", root)
     out = root / "dist"
-    results = pipeline.build(root, out, jobs=2)
+    results = pipeline.build(root, out, BuildOptions(jobs=2))
     return root, out, results

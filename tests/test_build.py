@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from booklet import pipeline
+from booklet.pipeline import BuildOptions
 
 from .pdfcheck import DC, OPF, epub_package, epubcheck, has_phrase, pdf_fonts, pdf_text
 
@@ -105,15 +106,15 @@ def test_epubcheck_finds_no_errors_or_warnings(multilingual_build, lang):
 def test_two_builds_are_byte_identical(project, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     root = project("minimal")
-    first = pipeline.build(root, tmp_path / "one", jobs=1)
-    second = pipeline.build(root, tmp_path / "two", jobs=1)
+    first = pipeline.build(root, tmp_path / "one", BuildOptions(jobs=1))
+    second = pipeline.build(root, tmp_path / "two", BuildOptions(jobs=1))
     assert [o.sha256 for r in first for o in r.outputs] == [o.sha256 for r in second for o in r.outputs]
 
 
 def test_uncovered_character_fails_naming_language_character_and_string(make_project, tmp_path):
     root = make_project({"content/sections/first.yaml": "title: Chapter\nblocks:\n  - paragraph: Syriac ܐ letter.\n"})
     with pytest.raises(pipeline.BookletError) as caught:
-        pipeline.build(root, tmp_path / "out", jobs=1)
+        pipeline.build(root, tmp_path / "out", BuildOptions(jobs=1))
     assert [str(p) for p in caught.value.problems] == [
         "content/sections/first.yaml:3:16: error: en: no declared font covers 'ܐ' (U+0710) in 'Syriac ܐ letter.'; "
         "declare a font for this language in booklet.yaml"]

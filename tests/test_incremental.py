@@ -5,6 +5,7 @@ import json
 import os
 
 from booklet import pipeline
+from booklet.pipeline import BuildOptions
 from booklet.i18n import catalog_path
 
 
@@ -15,15 +16,15 @@ def mtimes(folder):
 
 def test_nothing_changed_writes_nothing_and_one_catalog_rebuilds_one_language(project, tmp_path):
     root, out = project("multilingual"), tmp_path / "out"
-    first = pipeline.build(root, out, formats=["epub"], jobs=1)
+    first = pipeline.build(root, out, BuildOptions(formats=["epub"], jobs=1))
     before = mtimes(out)
-    again = pipeline.build(root, out, formats=["epub"], jobs=1)
+    again = pipeline.build(root, out, BuildOptions(formats=["epub"], jobs=1))
     assert mtimes(out) == before
     assert [o.sha256 for r in again for o in r.outputs] == [o.sha256 for r in first for o in r.outputs]
     po = catalog_path(root, "ru")
     po.write_text(po.read_text().replace('msgstr "Жертвы"', 'msgstr "Погибшие"'))
     built = []
-    pipeline.build(root, out, formats=["epub"], jobs=1, progress=lambda result: built.append(result.lang))
+    pipeline.build(root, out, BuildOptions(formats=["epub"], jobs=1), progress=lambda result: built.append(result.lang))
     assert built == ["ru"]
     after = mtimes(out)
     assert after[out / "multi-en.epub"] == before[out / "multi-en.epub"]
@@ -32,30 +33,30 @@ def test_nothing_changed_writes_nothing_and_one_catalog_rebuilds_one_language(pr
 
 def test_content_change_rebuilds_every_language_and_force_rebuilds_anyway(project, tmp_path):
     root, out = project("multilingual"), tmp_path / "out"
-    pipeline.build(root, out, formats=["epub"], jobs=1)
+    pipeline.build(root, out, BuildOptions(formats=["epub"], jobs=1))
     built = []
-    pipeline.build(root, out, formats=["epub"], jobs=1, force=True, progress=lambda r: built.append(r.lang))
+    pipeline.build(root, out, BuildOptions(formats=["epub"], jobs=1, force=True), progress=lambda r: built.append(r.lang))
     assert built == ["en", "ru", "ar"]
     built.clear()
     section = root / "content/sections/toll.yaml"
     section.write_text(section.read_text().replace("A short quotation.", "A short quotation, changed."))
-    pipeline.build(root, out, formats=["epub"], jobs=1, progress=lambda r: built.append(r.lang))
+    pipeline.build(root, out, BuildOptions(formats=["epub"], jobs=1), progress=lambda r: built.append(r.lang))
     assert built == ["en", "ru", "ar"]
 
 
 def test_deleted_output_is_rebuilt(project, tmp_path):
     root, out = project("multilingual"), tmp_path / "out"
-    pipeline.build(root, out, formats=["epub"], jobs=1)
+    pipeline.build(root, out, BuildOptions(formats=["epub"], jobs=1))
     os.remove(out / "multi-ar.epub")
     built = []
-    pipeline.build(root, out, formats=["epub"], jobs=1, progress=lambda r: built.append(r.lang))
+    pipeline.build(root, out, BuildOptions(formats=["epub"], jobs=1), progress=lambda r: built.append(r.lang))
     assert built == ["ar"] and (out / "multi-ar.epub").is_file()
 
 
 def test_shards_split_languages_and_merge_into_one_output(project, tmp_path):
     root = project("multilingual")
-    first = pipeline.build(root, tmp_path / "s1", formats=["epub"], jobs=1, shard="1/2")
-    second = pipeline.build(root, tmp_path / "s2", formats=["epub"], jobs=1, shard="2/2")
+    first = pipeline.build(root, tmp_path / "s1", BuildOptions(formats=["epub"], jobs=1, shard="1/2"))
+    second = pipeline.build(root, tmp_path / "s2", BuildOptions(formats=["epub"], jobs=1, shard="2/2"))
     assert [r.lang for r in first] == ["en", "ar"] and [r.lang for r in second] == ["ru"]
     outputs = pipeline.merge(root, tmp_path / "dist", [tmp_path / "s1", tmp_path / "s2"])
     assert sorted(e["path"] for e in outputs) == ["multi-ar.epub", "multi-en.epub", "multi-ru.epub"]

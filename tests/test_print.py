@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from booklet import cli, pipeline
+from booklet.pipeline import BuildOptions
 from booklet.content import load_booklet
 from booklet.errors import BookletError
 from booklet.formats.pdf import BLEED_MM, PAGE_SIZES_MM
@@ -113,7 +114,7 @@ def printed(tmp_path_factory):
     """Build the longer multilingual booklet (en, ru, ar) as screen, print and booklet PDFs."""
     root = _longer_multilingual(tmp_path_factory.mktemp("printed") / "multi")
     out = root / "dist"
-    results = pipeline.build(root, out, formats=PDF_FORMATS, jobs=2)
+    results = pipeline.build(root, out, BuildOptions(formats=PDF_FORMATS, jobs=2))
     return out, {result.lang: {o.format: o for o in result.outputs} for result in results}
 
 
@@ -240,7 +241,7 @@ def test_trim_size_follows_the_page_size(make_project, tmp_path, page_size):
     root = make_project({})
     config = root / "content" / "booklet.yaml"
     config.write_text(config.read_text(encoding="utf-8") + f"page_size: {page_size}\n", encoding="utf-8")
-    pipeline.build(root, tmp_path / "out", formats=PDF_FORMATS, jobs=1)
+    pipeline.build(root, tmp_path / "out", BuildOptions(formats=PDF_FORMATS, jobs=1))
     width, height = _trim_pt(page_size)
     bleed = BLEED_MM * PT_PER_MM
     page = PdfReader(tmp_path / "out" / "minimal-en-print.pdf").pages[0]
@@ -255,22 +256,22 @@ def test_trim_size_follows_the_page_size(make_project, tmp_path, page_size):
 def test_the_three_pdfs_are_reproducible(project, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     root = project("minimal")
-    first = pipeline.build(root, tmp_path / "one", formats=PDF_FORMATS, jobs=1)
-    second = pipeline.build(root, tmp_path / "two", formats=PDF_FORMATS, jobs=1)
+    first = pipeline.build(root, tmp_path / "one", BuildOptions(formats=PDF_FORMATS, jobs=1))
+    second = pipeline.build(root, tmp_path / "two", BuildOptions(formats=PDF_FORMATS, jobs=1))
     assert [o.sha256 for r in first for o in r.outputs] == [o.sha256 for r in second for o in r.outputs]
     assert len({o.sha256 for r in first for o in r.outputs}) == 3
 
 
 def test_pdf_a_3u_variant_for_archiving_stays_tagged(project, tmp_path):
     root = project("minimal")
-    pipeline.build(root, tmp_path / "out", formats=["pdf", "print"], jobs=1, pdf_variant="pdf/a-3u")
+    pipeline.build(root, tmp_path / "out", BuildOptions(formats=["pdf", "print"], jobs=1, pdf_variant="pdf/a-3u"))
     for name in ("minimal-en.pdf", "minimal-en-print.pdf"):
         catalog = PdfReader(tmp_path / "out" / name).trailer["/Root"]
         xmp = catalog["/Metadata"].get_object().get_data()
         assert b"pdfaid:part" in xmp and b"pdfuaid" not in xmp
         assert "/OutputIntents" in catalog and "/StructTreeRoot" in catalog and catalog["/Lang"] == "en"
     with pytest.raises(BookletError, match="unknown PDF variant 'pdf/x-4'"):
-        pipeline.build(root, tmp_path / "bad", formats=["pdf"], jobs=1, pdf_variant="pdf/x-4")
+        pipeline.build(root, tmp_path / "bad", BuildOptions(formats=["pdf"], jobs=1, pdf_variant="pdf/x-4"))
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -283,7 +284,7 @@ def test_recto_chapters_is_a_class_on_the_body(tmp_path, lang):
     override.parent.mkdir(parents=True)
     template = template.replace('<body class="{{ book.dir }}', '<body class="recto-chapters {{ book.dir }}')
     override.write_text(template, encoding="utf-8")
-    pipeline.build(root, tmp_path / "out", langs=[lang], formats=["pdf"], jobs=1)
+    pipeline.build(root, tmp_path / "out", BuildOptions(langs=[lang], formats=["pdf"], jobs=1))
     reader = PdfReader(tmp_path / "out" / f"multi-{lang}.pdf")
     starts = [reader.get_destination_page_number(item) + 1 for item in reader.outline if not isinstance(item, list)]
     assert len(starts) == 2 + EXTRA_CHAPTERS and all(page % 2 == 1 for page in starts)

@@ -7,6 +7,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from booklet import pipeline
+from booklet.pipeline import BuildOptions
 from booklet.content import load_booklet
 from booklet.i18n import catalog_path
 
@@ -25,7 +26,7 @@ def sample_build(tmp_path_factory):
     root = tmp_path_factory.mktemp("sample") / "booklet"
     for name in ("content", "locales"):
         shutil.copytree(PROJECT_ROOT / name, root / name)
-    results = pipeline.build(root, root / "dist", jobs=2)
+    results = pipeline.build(root, root / "dist", BuildOptions(jobs=2))
     return root, root / "dist", {r.lang: r for r in results}
 
 

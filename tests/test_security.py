@@ -7,6 +7,7 @@ import zipfile
 import pytest
 
 from booklet import pipeline
+from booklet.pipeline import BuildOptions
 from booklet.errors import BookletError
 from booklet.i18n import catalog_path
 from booklet.pofile import read_catalog, write_catalog
@@ -26,7 +27,7 @@ def test_markup_in_a_translation_is_shown_as_text_never_run_or_fetched(project, 
     root = project("multilingual")
     set_translation(root, "ru", "The toll", HOSTILE)
     out = tmp_path / "out"
-    pipeline.build(root, out, langs=["ru"], formats=["epub", "html"], jobs=1)
+    pipeline.build(root, out, BuildOptions(langs=["ru"], formats=["epub", "html"], jobs=1))
     with zipfile.ZipFile(out / "multi-ru.epub") as book:
         chapter = book.read("EPUB/toll.xhtml").decode()
     web = (out / "multi-ru" / "index.html").read_text()
@@ -39,12 +40,12 @@ def test_markup_in_a_translation_is_shown_as_text_never_run_or_fetched(project, 
 def test_failed_build_leaves_previous_outputs_and_manifest_untouched(project, tmp_path):
     root = project("multilingual")
     out = tmp_path / "out"
-    pipeline.build(root, out, formats=["epub"], jobs=1)
+    pipeline.build(root, out, BuildOptions(formats=["epub"], jobs=1))
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     set_translation(root, "ru", "The toll", "Жертвы ܐ")           # Syriac: no declared font covers it
     set_translation(root, "ar", "The toll", "الضحايا الجدد")
     with pytest.raises(BookletError) as caught:
-        pipeline.build(root, out, formats=["epub"], jobs=2)
+        pipeline.build(root, out, BuildOptions(formats=["epub"], jobs=2))
     assert "no declared font covers 'ܐ'" in str(caught.value)
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before, "the Arabic rebuild succeeded but must not replace anything when Russian failed"

@@ -12,6 +12,7 @@ from babel.messages.pofile import read_po
 from booklet.pofile import read_catalog
 
 from booklet import catalogs, pipeline, review
+from booklet.pipeline import BuildOptions
 from booklet.cli import main
 from booklet.i18n import catalog_path, template_path
 
@@ -185,11 +186,11 @@ def test_language_below_min_coverage_is_skipped_with_a_warning(project, tmp_path
     edit_ru(root, "A witness", "")
     edit_ru(root, "The assault.", "")
     warnings = []
-    results = pipeline.build(root, tmp_path / "out", formats=["epub"], jobs=1, warnings=warnings)
+    results = pipeline.build(root, tmp_path / "out", BuildOptions(formats=["epub"], jobs=1), warnings=warnings)
     assert [r.lang for r in results] == ["en", "ar"]
     assert [str(w) for w in warnings] == [
         "locales/ru/LC_MESSAGES/booklet.po: warning: ru: 89.5 % translated, below min_coverage 95 %; not built (preview it with --draft)"]
-    assert [r.lang for r in pipeline.build(root, tmp_path / "draft", formats=["epub"], jobs=1, draft=True)] == ["en", "ru", "ar"]
+    assert [r.lang for r in pipeline.build(root, tmp_path / "draft", BuildOptions(formats=["epub"], jobs=1, draft=True))] == ["en", "ru", "ar"]
 
 
 @pytest.mark.skipif(not shutil.which("msgfmt"), reason="GNU gettext is not installed")
@@ -220,8 +221,8 @@ def test_draft_pdf_has_a_translated_draft_mark_on_every_page(project, tmp_path):
     from pypdf import PdfReader
 
     root = project("multilingual")
-    pipeline.build(root, tmp_path / "draft", langs=["ru"], formats=["pdf"], jobs=1, draft=True)
+    pipeline.build(root, tmp_path / "draft", BuildOptions(langs=["ru"], formats=["pdf"], jobs=1, draft=True))
     pages = PdfReader(tmp_path / "draft" / "multi-ru.pdf").pages
     assert all("Черновик: не для публикации" in page.extract_text() for page in pages)
-    pipeline.build(root, tmp_path / "release", langs=["ru"], formats=["pdf"], jobs=1)
+    pipeline.build(root, tmp_path / "release", BuildOptions(langs=["ru"], formats=["pdf"], jobs=1))
     assert not any("Черновик" in page.extract_text() for page in PdfReader(tmp_path / "release" / "multi-ru.pdf").pages)

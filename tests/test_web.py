@@ -14,6 +14,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from booklet import pipeline
+from booklet.pipeline import BuildOptions
 from booklet.download import coverage_of
 from booklet.fsutil import atomic_write
 from booklet.pofile import write_catalog
@@ -117,7 +118,7 @@ def web_build(tmp_path_factory):
     shutil.copytree(FIXTURES / "multilingual", root)
     drop_translation(root, "ru", "A witness")
     out = root / "dist"
-    results = pipeline.build(root, out, jobs=2)
+    results = pipeline.build(root, out, BuildOptions(jobs=2))
     return root, out, results
 
 
@@ -206,7 +207,7 @@ def test_coverage_counts_translated_and_source_strings_only():
 def test_web_only_partial_build_links_only_existing_files_and_keeps_other_languages(project):
     root = project("multilingual")
     out = root / "dist"
-    pipeline.build(root, out, formats=["html"], jobs=1)
+    pipeline.build(root, out, BuildOptions(formats=["html"], jobs=1))
     for lang in LANGS:
         html = (out / f"multi-{lang}" / "index.html").read_text()
         assert ".pdf" not in html and ".epub" not in html
@@ -215,7 +216,7 @@ def test_web_only_partial_build_links_only_existing_files_and_keeps_other_langua
     first = (out / "index.html").read_text()
     ru_coverage = re.search(r'data-lang="ru" data-coverage="([0-9.]+)"', first).group(1)
 
-    pipeline.build(root, out, langs=["ar"], formats=["pdf", "html"], jobs=1)
+    pipeline.build(root, out, BuildOptions(langs=["ar"], formats=["pdf", "html"], jobs=1))
     html = (out / "index.html").read_text()
     assert 'href="multi-ar.pdf"' in html and 'href="multi-ru.pdf"' not in html
     assert 'href="multi-ru/index.html"' in html, "languages not rebuilt stay on the page"
@@ -228,7 +229,7 @@ def test_draft_edition_says_so_and_marks_untranslated_text(project):
     root = project("multilingual")
     po = root / "locales" / "ru" / "LC_MESSAGES" / "booklet.po"
     po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Штурм."', 'msgstr ""'), encoding="utf-8")
-    pipeline.build(root, root / "dist", langs=["ru"], formats=["html"], draft=True, jobs=1)
+    pipeline.build(root, root / "dist", BuildOptions(langs=["ru"], formats=["html"], jobs=1, draft=True))
     html = (root / "dist" / "multi-ru" / "index.html").read_text()
     assert '<p class="draft-banner">' in html
     assert '<span class="draft-missing">The assault.</span>' in html
@@ -243,7 +244,7 @@ def test_images_are_copied_into_the_edition(project):
     toll = root / "content" / "sections" / "toll.yaml"
     toll.write_text(toll.read_text(encoding="utf-8") + "  - image:\n      file: images/band.png\n      alt: A red band.\n", encoding="utf-8")
     out = root / "dist"
-    pipeline.build(root, out, langs=["en"], formats=["html"], jobs=1)
+    pipeline.build(root, out, BuildOptions(langs=["en"], formats=["html"], jobs=1))
     edition = out / "multi-en"
     assert (edition / "images" / "band.png").read_bytes() == (root / "images" / "band.png").read_bytes()
     html = (edition / "index.html").read_text()
