@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import fontTools
-from fontTools import subset
 from fontTools.ttLib import TTFont, TTLibError
 
 from .fsutil import atomic_write
@@ -151,6 +150,8 @@ def subset_font(path: Path, text: str, flavor: str | None = None) -> bytes:
 
 def _subset(path: Path, chars: str, flavor: str | None) -> bytes:
     """Subset a font with fontTools, keeping every layout feature (Arabic shaping needs them)."""
+    from fontTools import subset  # imported here: a no-op rebuild should not pay for it
+
     options = subset.Options()
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
