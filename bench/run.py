@@ -12,8 +12,8 @@ sum of the PDF page counts in ``<out>/manifest.json``).
 
 The builder caches font subsets under ``$XDG_CACHE_HOME/booklet/fonts``; each build here gets a
 private cache folder, either empty ("cold") or left by an earlier build of the same text ("warm").
-Everything runs on a snapshot of build.py, booklet/, templates/, content/ and locales/ copied into
-the work folder at the start, so edits made to the working tree meanwhile do not mix versions.
+Everything runs on a snapshot of the working tree (build.py, booklet/, templates/, content/,
+locales/, ...; not .git, tests, dist) copied into the work folder at the start, so edits made to the working tree meanwhile do not mix versions.
 The "other load" column is the CPU the rest of the machine used during a run (from /proc/stat):
 when it is high, wall times are inflated and the CPU times are the figures to compare.
 
@@ -27,8 +27,8 @@ when it is high, wall times are inflated and the CPU times are the figures to co
 (b) A generated large booklet (about 200 A5 pages in the same eight languages), written into a
     temporary folder from the sample's own sections and translations: full build, the cost
     per language (1, 2, 4 and 8 languages with --lang) and per page (a half-size variant).
-    A profile of one language's build (in a separate process, under cProfile with a CPU clock)
-    shows where the time goes: the call tree below the pipeline's build_language and self time
+    A profile of one language's build (in a separate process, sampled every 2 ms, weighted by CPU
+    time) shows where the time goes: the call tree below the pipeline's build_language and self time
     by package.
 
 Only the standard library and the project's own dependencies (babel, pyyaml) are used.
@@ -54,7 +54,9 @@ from pathlib import Path
 #: while it runs cannot mix two versions of the builder or invalidate the no-op rebuild.
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build.py"
-SNAPSHOT_ENTRIES = ("build.py", "booklet", "templates", "content", "locales", "pyproject.toml")
+#: Top-level entries not copied into the snapshot (everything else is: the builder, its templates and the sample booklet).
+SNAPSHOT_SKIP = {".git", ".venv", "venv", "dist", "tests", "bench", "docs", "scripts", ".ci", ".pytest_cache", ".benchmarks",
+                 ".booklet-cache", ".preview", "build"}
 #: ru_maxrss is in kilobytes on Linux and in bytes on macOS.
 RSS_UNIT = 1 if sys.platform == "darwin" else 1024
 
@@ -100,13 +102,15 @@ def snapshot(work: Path) -> Path:
     """Copy the builder and the sample booklet into ``work``/tree and run everything from there."""
     global ROOT, BUILD
     tree = work / "tree"
-    for name in SNAPSHOT_ENTRIES:
-        source = ROOT / name
+    tree.mkdir(parents=True)
+    for source in sorted(ROOT.iterdir()):
+        if source.name in SNAPSHOT_SKIP or source.name.endswith(".egg-info"):
+            continue
         if source.is_dir():
-            shutil.copytree(source, tree / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".booklet-state.json"))
+            shutil.copytree(source, tree / source.name,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".booklet-state.json", ".staging-*"))
         elif source.is_file():
-            tree.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, tree / name)
+            shutil.copy2(source, tree / source.name)
     ROOT, BUILD = tree, tree / "build.py"
     return tree
 
@@ -139,7 +143,7 @@ def measure(label: str, args: list[str], out: Path | None, langs: int, cache: Pa
     if process.returncode != 0:
         run.ok = False
         shown = " ".join(command[1:])
-        lines = [line for line in (err_text + out_text).splitlines() if line.strip() and not line.startswith("built ")]
+        lines = [line for line in (err_text + out_text).splitlines() if line.strip()]
         run.error = f"`python {shown}` exited with {process.returncode}:\n" + "\n".join("    " + line for line in lines[-25:])
         print(f"  FAILED {label}\n{run.error}", file=sys.stderr, flush=True)
         return run
@@ -209,7 +213,7 @@ def bench_sample(work: Path, langs: list[str], jobs: int, repeat: int) -> dict[s
     lang_args = ["--lang", ",".join(langs)] if langs != booklet_languages(ROOT) else []
     print(f"(a) sample booklet, {len(langs)} languages: {', '.join(langs)}", file=sys.stderr, flush=True)
     # Warm-up (not reported): fills the OS file cache and fontconfig's cache; its font-subset cache is thrown away.
-    measure("warm-up", ["--lang", langs[0], "--format", "pdf", "--out", str(work / "warm-up")], None, 1, fresh_cache(work))
+    measure("warm-up", ["--lang", langs[0], "--format", "pdf", "--out", str(work / "warm-up")], work / "warm-up", 1, fresh_cache(work))
     runs: dict[str, Run] = {}
     cold, warm, noop, caches = [], [], [], []
     for attempt in range(repeat):
@@ -507,63 +511,79 @@ def bench_large(work: Path, jobs: int, sections: int, parts: int) -> dict:
 
 
 STAGES_CODE = r'''
-import cProfile, io, json, os, pstats, sys, time
-from pathlib import Path
-root, lang, out, package = sys.argv[1:5]
-profile = cProfile.Profile(time.process_time)   # CPU time: other load on the machine does not count
+import io, json, os, sys, threading, time
+root, lang, out, package, interval = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5])
+# A sampling profiler: every few milliseconds, the main thread's stack is recorded and weighted with
+# the process CPU time used since the previous sample (so other load on the machine does not count,
+# and unlike cProfile it hardly slows Python-heavy code such as fontTools down).
+main_thread, samples, stop = threading.main_thread().ident, {}, threading.Event()
+def sampler():
+    last = time.process_time()
+    while not stop.wait(interval):
+        frame = sys._current_frames().get(main_thread)
+        now = time.process_time()
+        weight, last = now - last, now
+        stack = []
+        while frame is not None:
+            stack.append((frame.f_code.co_filename, frame.f_code.co_name))
+            frame = frame.f_back
+        key = tuple(reversed(stack))
+        samples[key] = samples.get(key, 0.0) + weight
+thread = threading.Thread(target=sampler, daemon=True)
 cpu0, wall0 = time.process_time(), time.perf_counter()
-profile.enable()
+thread.start()
 from booklet.cli import main
 stdout, stderr = io.StringIO(), io.StringIO()
 rc = main(["--source", root, "build", "--lang", lang, "--jobs", "1", "--out", out], stdout=stdout, stderr=stderr)
-profile.disable()
-result = {"rc": rc, "cpu": time.process_time() - cpu0, "wall": time.perf_counter() - wall0, "errors": stderr.getvalue()[-1500:] if rc else ""}
-stats = pstats.Stats(profile).stats
-children = {}
-for func, (cc, nc, tt, ct, callers) in stats.items():
-    for caller, edge in callers.items():
-        children.setdefault(caller, []).append((func, edge[3]))
-top = next((f for f in stats if f[2] == "main" and f[0].endswith(os.path.join("booklet", "cli.py"))), None)
-result["total"] = stats[top][3] if top else sum(v[2] for v in stats.values())
+stop.set(); thread.join()
+result = {"rc": rc, "cpu": time.process_time() - cpu0, "wall": time.perf_counter() - wall0,
+          "errors": stderr.getvalue()[-1500:] if rc else "", "total": sum(samples.values())}
 
-def label(func):
-    path, line, name = func
-    if path == "~":
-        return name
-    if path.startswith(package + os.sep):
+def ours(path):
+    return path.startswith(package + os.sep)
+
+def label(path, name):
+    if ours(path):
         return f"{os.path.relpath(path, package)}:{name}"
     if "site-packages" in path:
         return f"{path.split('site-packages' + os.sep, 1)[1]}:{name}"
     return f"{os.path.basename(path)}:{name}"
 
-def ours(func):
-    return func[0].startswith(package + os.sep) or func[2].startswith("<")
+def package_of(path):
+    if ours(path):
+        return "booklet (the builder)"
+    if "site-packages" in path:
+        return path.split("site-packages" + os.sep, 1)[1].split(os.sep)[0].removesuffix(".py")
+    if path.startswith("<frozen importlib"):
+        return "imports"
+    return "Python standard library"
 
-tree = []
-def walk(func, seconds, depth, path):
-    # A function reached on several paths: its callees are shared out in proportion to this path's time.
-    tree.append([depth, label(func), seconds])
-    if depth >= 6 or func in path or not ours(func):
-        return
-    share = seconds / stats[func][3] if stats[func][3] else 1.0
-    for child, ct in sorted(children.get(func, []), key=lambda c: -c[1]):
-        if ct * share >= 0.02 * result["total"]:
-            walk(child, ct * share, depth + 1, path | {func})
-start = next((f for f in stats if f[2] == "build_language"), None) or top
-if start:
-    walk(start, stats[start][3], 0, frozenset())
-result["tree"] = tree
-packages = {}
-for (path, line, name), (cc, nc, tt, ct, callers) in stats.items():
-    if path == "~":
-        key = "built-in functions and C extensions"
-    elif path.startswith(package + os.sep):
-        key = "booklet (the builder)"
-    elif "site-packages" in path:
-        key = path.split("site-packages" + os.sep, 1)[1].split(os.sep)[0].removesuffix(".py")
-    else:
-        key = "Python standard library"
-    packages[key] = packages.get(key, 0.0) + tt
+# The call tree below build_language: the builder's own frames, then the first library frame as a leaf.
+tree, packages, outside = {}, {}, 0.0
+for stack, weight in samples.items():
+    packages[package_of(stack[-1][0])] = packages.get(package_of(stack[-1][0]), 0.0) + weight
+    start = next((i for i, (path, name) in enumerate(stack) if name == "build_language" and ours(path)), None)
+    if start is None:
+        outside += weight
+        continue
+    path_labels = []
+    for path, name in stack[start:]:
+        path_labels.append(label(path, name))
+        if not ours(path):
+            break
+    for depth in range(1, len(path_labels) + 1):
+        key = tuple(path_labels[:depth])
+        tree[key] = tree.get(key, 0.0) + weight
+rows = []
+def walk(prefix):
+    kids = sorted((k for k in tree if len(k) == len(prefix) + 1 and k[:len(prefix)] == prefix), key=lambda k: -tree[k])
+    for key in kids:
+        if tree[key] >= 0.02 * result["total"] and len(key) <= 8:
+            rows.append([len(key) - 1, key[-1], tree[key]])
+            walk(key)
+walk(())
+rows.append([0, "outside build_language (imports, loading, checks, writing the manifest)", outside])
+result["tree"] = rows
 result["packages"] = sorted(packages.items(), key=lambda kv: -kv[1])
 print(json.dumps(result))
 '''
@@ -572,11 +592,12 @@ print(json.dumps(result))
 def stage_breakdown(root: Path, lang: str, cache: Path) -> dict:
     """Profile one language's build (every format, --jobs 1) in a fresh process, with an empty font-subset cache.
 
-    The CLI is driven in-process under cProfile; the report is the call tree below the pipeline's
-    build_language (the builder's own functions expanded, libraries as leaves) and self time by package.
+    The CLI is driven in-process under a sampling profiler weighted by CPU time; the report is the
+    call tree below the pipeline's build_language (the builder's own functions expanded, libraries
+    as leaves) and self time by package (the innermost Python frame; C code counts for its caller).
     """
     out = Path(tempfile.mkdtemp(prefix="stages-", dir=cache))
-    done = subprocess.run([sys.executable, "-c", STAGES_CODE, str(root), lang, str(out), str(ROOT / "booklet")],
+    done = subprocess.run([sys.executable, "-c", STAGES_CODE, str(root), lang, str(out), str(ROOT / "booklet"), "0.002"],
                           cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache)})
     try:
@@ -637,7 +658,7 @@ def stage_lines(title: str, stages: dict) -> list[str]:
     if stages.get("rc"):
         lines.append(f"  the build failed (exit {stages['rc']}): {stages.get('errors', '')}")
     total = stages["total"] or 1.0
-    lines.append(f"  {stages['cpu']:.1f} s CPU under cProfile (profiling inflates Python-heavy code; compare the shares)")
+    lines.append(f"  {stages['cpu']:.1f} s CPU, {stages['wall']:.1f} s wall, {total:.1f} s CPU sampled every 2 ms")
     width = max(2 * depth + len(name) for depth, name, _ in stages["tree"])
     for depth, name, seconds in stages["tree"]:
         lines.append(f"  {('  ' * depth + name).ljust(width)}  {seconds:7.2f} s  {100 * seconds / total:5.1f} %")
@@ -745,11 +766,11 @@ def main() -> int:
         if not args.quick:
             large = bench_large(work, args.jobs, args.sections, args.parts)
             print("stage breakdowns", file=sys.stderr, flush=True)
-            stages.append((f"stages, sample booklet, {langs[-1]} (one process, in order, cold font cache)",
+            stages.append((f"stages, sample booklet, {langs[-1]} (profile of a --jobs 1 build, cold font cache)",
                            stage_breakdown(ROOT, langs[-1], fresh_cache(work))))
             if "large" in large.get("gen", {}):
                 for lang in (langs[0], langs[-1]):
-                    stages.append((f"stages, generated booklet, {lang} (one process, in order, cold font cache)",
+                    stages.append((f"stages, generated booklet, {lang} (profile of a --jobs 1 build, cold font cache)",
                                    stage_breakdown(work / "large", lang, fresh_cache(work))))
         print(report(sample, large, stages, args.jobs, started))
     finally:
