@@ -118,7 +118,7 @@ def css_string(value: str) -> str:
 
 def uncovered(text: str, fonts: Sequence[FontSpec]) -> list[str]:
     """Return the visible characters of ``text`` that none of ``fonts`` covers, in order of appearance."""
-    covered = frozenset().union(*(codepoints(p) for f in fonts for p in f.files))
+    covered = _covered(tuple(fonts))
     missing = []
     for char in dict.fromkeys(text):
         if unicodedata.category(char)[0] in _VISIBLE and ord(char) not in covered and char not in missing:
@@ -126,42 +126,55 @@ def uncovered(text: str, fonts: Sequence[FontSpec]) -> list[str]:
     return missing
 
 
+@lru_cache(maxsize=64)
+def _covered(fonts: tuple[FontSpec, ...]) -> frozenset[int]:
+    """Return the code points that any of ``fonts`` covers."""
+    return frozenset().union(*(codepoints(p) for f in fonts for p in f.files))
+
+
 def subset_font(path: Path, text: str, flavor: str | None = None) -> bytes:
     """Return the font reduced to the glyphs ``text`` needs (plus printable ASCII), as TrueType or WOFF bytes.
 
-    Subsetting a large font takes seconds, so results are cached on disk by font
-    content, character set and flavor (``$XDG_CACHE_HOME/booklet/fonts``).
+    Subsetting a large font takes seconds, so the TrueType subset is cached on disk
+    by font content and character set (``$XDG_CACHE_HOME/booklet/fonts``); the
+    WOFF flavor is made from it, which is cheap.
     """
     chars = "".join(sorted(set(text) | {chr(c) for c in range(0x20, 0x7F)}))
-    key = hashlib.sha256(f"{_file_digest(path)}|{flavor}|{fontTools.version}|{chars}".encode()).hexdigest()
-    cached = _cache_dir() / f"{key}.{flavor or 'ttf'}"
+    key = hashlib.sha256(f"{_file_digest(path)}|{fontTools.version}|{chars}".encode()).hexdigest()
+    cached = _cache_dir() / f"{key}.ttf"
     try:
-        return cached.read_bytes()
+        data = cached.read_bytes()
     except OSError:
-        pass
-    data = _subset(path, chars, flavor)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(cached, data)
-    except OSError:
-        pass  # an unwritable cache only costs time
-    return data
+        data = _subset(path, chars)
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(cached, data)
+        except OSError:
+            pass  # an unwritable cache only costs time
+    return data if flavor is None else _flavored(data, flavor)
 
 
-def _subset(path: Path, chars: str, flavor: str | None) -> bytes:
-    """Subset a font with fontTools, keeping every layout feature (Arabic shaping needs them)."""
+def _flavored(data: bytes, flavor: str) -> bytes:
+    """Re-save TrueType bytes as WOFF (or WOFF2)."""
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+    font.flavor = flavor
+    buffer = io.BytesIO()
+    font.save(buffer, reorderTables=False)
+    return buffer.getvalue()
+
+
+def _subset(path: Path, chars: str) -> bytes:
+    """Subset a font with fontTools to TrueType, keeping every layout feature (Arabic shaping needs them)."""
     from fontTools import subset  # imported here: a no-op rebuild should not pay for it
 
     options = subset.Options()
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
     options.notdef_outline = True
-    options.flavor = flavor
     font = TTFont(path, recalcTimestamp=False)
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=chars)
     subsetter.subset(font)
-    font.flavor = flavor
     buffer = io.BytesIO()
     font.save(buffer, reorderTables=False)
     return buffer.getvalue()

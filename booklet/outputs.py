@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from .i18n import Translator
+from .i18n import Translator, template_path
 from .model import Booklet
+from .pofile import read_catalog
 from .render import BookView
 
 
@@ -24,6 +26,29 @@ class LanguageJob:
     #: Build time for metadata: SOURCE_DATE_EPOCH, or the booklet's edition date.
     timestamp: dt.datetime
     template_dirs: list[Path] = field(default_factory=list)
+
+    @functools.cached_property
+    def charset(self) -> str:
+        """Every character this language's pages may show: the rendered view and every string of its catalog.
+
+        The EPUB and the web edition subset fonts to this one set, so the second
+        format finds the first one's subset in the cache.
+        """
+        strings = [repr(self.view)]
+        strings += [path.read_text(encoding="utf-8", errors="ignore") for folder in self.template_dirs
+                    for path in folder.rglob("*.*html")]   # punctuation written in the templates themselves
+        catalog = self.translator.catalog
+        if catalog is None and template_path(self.booklet.root).is_file():
+            with template_path(self.booklet.root).open("rb") as handle:
+                catalog = read_catalog(handle)
+        for message in catalog or ():
+            strings += [*(message.id if isinstance(message.id, tuple) else (message.id,)),
+                        *(message.string if isinstance(message.string, tuple) else (message.string or "",))]
+        return "".join(sorted(set("".join(strings))))
+
+    def subset_text(self, text: str) -> str:
+        """Return the characters to subset a font to for ``text``: the language's charset when it covers the text."""
+        return self.charset if set(text) <= set(self.charset) else self.charset + text
 
     def output_path(self, suffix: str) -> Path:
         """Return ``<out>/<slug>-<lang><suffix>``."""

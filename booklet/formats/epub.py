@@ -92,7 +92,7 @@ class EpubFormat:
                 name = f"fonts/{path.stem.replace('[', '-').replace(']', '').replace(',', '-')}.ttf"
                 font_names[path] = name
                 book.add_item(epub.EpubItem(uid=f"font-{len(font_names)}", file_name=name, media_type="font/ttf",
-                                            content=subset_font(path, all_text)))
+                                            content=subset_font(path, job.subset_text(all_text))))
         css = epub.EpubItem(uid="style", file_name="style/book.css", media_type="text/css",
                             content=stylesheet(job, fonts, "style/epub.css", url_for=lambda p: "../" + font_names[p]).encode())
         book.add_item(css)

@@ -99,7 +99,7 @@ class HtmlFormat:
             for path in spec.files:
                 if path not in seen:
                     seen.add(path)
-                    files.append((font_file_name(path), subset_font(path, page, FONT_FLAVOR)))
+                    files.append((font_file_name(path), subset_font(path, job.subset_text(page), FONT_FLAVOR)))
         for source, name in _image_files(job):
             files.append((name, source.read_bytes()))
         outputs = []

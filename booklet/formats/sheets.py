@@ -27,7 +27,7 @@ def impose_pdf(data: bytes, rtl: bool = False) -> bytes:
     sheets are for the printer, not for reading.
     """
     reader = PdfReader(io.BytesIO(data))
-    pages = reader.pages
+    pages = list(reader.pages)  # a list: pypdf recounts its lazy page sequence on every len()
     if not pages:
         raise ValueError("cannot impose a PDF without pages")
     width, height = float(pages[0].trimbox.width), float(pages[0].trimbox.height)
