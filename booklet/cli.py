@@ -72,6 +72,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=stderr)
     try:
         return _dispatch(args, root, stdout, stderr)
+    except BrokenPipeError:  # the reader of our output went away (``status | head``)
+        return 0
     except BookletError as error:
         _print_problems(error.problems, root, stderr)
         return 1

@@ -25,3 +25,10 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test]"
 .venv/bin/python -c "import weasyprint.text.ffi as f; assert f.harfbuzz_subset, 'libharfbuzz-subset0 is missing'"
+
+# Ace by DAISY, the EPUB accessibility checker used by the tests (with Debian's Chromium, not a downloaded one).
+# Optional: without it, the Ace test is skipped.
+if command -v npm >/dev/null && [ ! -x .tools/node_modules/.bin/ace-cli ]; then
+  PUPPETEER_SKIP_DOWNLOAD=1 npm install --silent --no-audit --no-fund --prefix .tools @daisy/ace-cli@1.4.6 >/dev/null 2>&1 \
+    || echo "Ace by DAISY could not be installed; the accessibility test will be skipped"
+fi

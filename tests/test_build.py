@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
 import zipfile
 
 import pytest
@@ -11,6 +14,7 @@ from pypdf import PdfReader
 from booklet import pipeline
 from booklet.pipeline import BuildOptions
 
+from .conftest import PROJECT_ROOT
 from .pdfcheck import DC, OPF, epub_package, epubcheck, has_phrase, pdf_fonts, pdf_text
 
 
@@ -141,3 +145,19 @@ def test_epub_has_a_cover_image_made_from_the_cover_page(multilingual_build, lan
     with zipfile.ZipFile(out / f"multi-{lang}.epub") as book:
         image = book.read("EPUB/" + covers[0].get("href"))
     assert image.startswith(b"\x89PNG") and len(image) > 5000
+
+
+ACE = PROJECT_ROOT / ".tools" / "node_modules" / ".bin" / "ace-cli"
+
+
+@pytest.mark.skipif(not ACE.exists() or not shutil.which("chromium"), reason="Ace by DAISY is not installed (scripts/install.sh)")
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_ace_by_daisy_passes(multilingual_build, lang, tmp_path):
+    _root, out, _results = multilingual_build
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": shutil.which("chromium")}
+    subprocess.run([str(ACE), "-s", "-f", "-o", str(tmp_path / "report"), str(out / f"multi-{lang}.epub")],
+                   env=env, check=True, capture_output=True, timeout=300)
+    report = json.loads((tmp_path / "report" / "report.json").read_text())
+    violations = [(x["earl:test"]["earl:impact"], x["earl:test"]["dct:title"], a["earl:testSubject"]["url"])
+                  for a in report["assertions"] for x in a["assertions"]]
+    assert (report["earl:result"]["earl:outcome"], violations) == ("pass", [])

@@ -150,7 +150,8 @@ class EpubFormat:
     def _pack(self, book: epub.EpubBook, job: LanguageJob) -> bytes:
         """Write the EPUB and re-pack it deterministically, with language and direction on the package."""
         raw = io.BytesIO()
-        epub.write_epub(raw, book, {"mtime": job.timestamp, "raise_exceptions": True, "play_order": {"enabled": True}})
+        epub.write_epub(raw, book, {"mtime": job.timestamp, "raise_exceptions": True, "play_order": {"enabled": True},
+                                  "epub3_pages": False})
         source = zipfile.ZipFile(io.BytesIO(raw.getvalue()))
         stamp = job.timestamp.timetuple()[:6]
         out = io.BytesIO()
