@@ -29,7 +29,7 @@ def extract(root: Path) -> Path:
     return path
 
 
-def _read_template(root: Path) -> Catalog:
+def read_template(root: Path) -> Catalog:
     """Read the template written by extract."""
     path = template_path(root)
     if not path.is_file():
@@ -41,7 +41,7 @@ def _read_template(root: Path) -> Catalog:
 def update(root: Path, languages: list[str] | None = None) -> list[Path]:
     """Merge the template into each language's catalog, keeping every translation."""
     booklet = load_booklet(root)
-    template = _read_template(root)
+    template = read_template(root)
     targets = languages or [lang for lang in booklet.languages if lang != booklet.source_language]
     catalogs = {lang: load_catalog(root, lang) for lang in targets}  # all parse, or nothing is written
     written = []
@@ -78,7 +78,7 @@ def init(root: Path, code: str) -> Path:
     path = catalog_path(root, lang)
     if path.exists():
         raise BookletError([Problem(Location(path.relative_to(root)), f"catalog for {lang!r} exists already; use: python build.py update")])
-    template = _read_template(root)
+    template = read_template(root)
     catalog = Catalog(locale=lang, domain=DOMAIN, project=template.project, fuzzy=False,
                       creation_date=template.creation_date, revision_date=template.creation_date, charset="utf-8")
     catalog.language_team = f"{catalog.locale.english_name} <LL@li.org>" if catalog.locale else None

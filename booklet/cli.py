@@ -1,22 +1,21 @@
-"""Command line: ``python build.py [build|extract|update|init|check|status] ...``; parsing and printing only."""
+"""Command line: ``python build.py [build|extract|update|init|status|check|serve|merge] ...``; parsing and printing only."""
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-import json
-
 from . import catalogs, pipeline, review
-from .pipeline import BuildOptions
 from .content import load_booklet
-from .progress import Progress
 from .errors import BookletError, Problem
 from .formats import FORMATS, PDF_VARIANTS
 from .imposition import describe_page_count, layout_pages, page_count_warnings
+from .pipeline import BuildOptions
+from .progress import Progress
 
 COMMANDS = ("build", "extract", "update", "init", "status", "check", "serve", "merge")
 
@@ -31,6 +30,28 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="booklet", description="Build multilingual PDF and EPUB booklets from YAML and gettext catalogs.")
     parser.add_argument("--source", type=Path, default=Path("."), help="booklet folder with content/ and locales/ (default: .)")
     commands = parser.add_subparsers(dest="command")
+    _add_build_command(commands)
+    commands.add_parser("extract", help="write locales/booklet.pot from the content and templates")
+    update = commands.add_parser("update", help="merge the template into every catalog")
+    update.add_argument("--lang", type=_split, help="comma-separated languages (default: all)")
+    init = commands.add_parser("init", help="create the catalog of a new language")
+    init.add_argument("language", help="language code, e.g. pt-BR")
+    status = commands.add_parser("status", help="print translation coverage per language")
+    status.add_argument("--json", action="store_true", help="print the figures as JSON")
+    check = commands.add_parser("check", help="validate content and catalogs without building")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    serve = commands.add_parser("serve", help="preview the web edition on localhost, rebuilt on every change")
+    serve.add_argument("--lang", type=_split, help="comma-separated languages (default: all)")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    serve.add_argument("--out", type=Path, default=None, help="preview folder (default: .preview/ in the booklet folder)")
+    merge = commands.add_parser("merge", help="combine the output folders of shard builds into one")
+    merge.add_argument("inputs", nargs="+", type=Path, help="output folders of shard builds")
+    merge.add_argument("--out", type=Path, default=None, help="combined output folder (default: dist/ in the booklet folder)")
+    return parser
+
+
+def _add_build_command(commands) -> None:
+    """Add the build command and its options."""
     build = commands.add_parser("build", help="build every language in every format (default)")
     build.add_argument("--lang", type=_split, help="comma-separated languages (default: all)")
     build.add_argument("--format", type=_split, help=f"comma-separated formats: {', '.join(FORMATS)} (default: all)")
@@ -40,25 +61,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="treat warnings (untranslated text) as errors")
     build.add_argument("--force", action="store_true", help="rebuild every language even when its inputs did not change")
     build.add_argument("--shard", help="build only share K of N of the languages (K/N), e.g. for a CI matrix; see merge")
-    merge = commands.add_parser("merge", help="combine the output folders of shard builds into one")
-    merge.add_argument("inputs", nargs="+", type=Path, help="output folders of shard builds")
-    merge.add_argument("--out", type=Path, default=None, help="combined output folder (default: dist/ in the booklet folder)")
     build.add_argument("--pdf-variant", choices=PDF_VARIANTS, default=PDF_VARIANTS[0],
                        help="PDF standard of the PDFs: pdf/ua-1 (accessible, default) or pdf/a-3u (archival); both are tagged")
-    commands.add_parser("extract", help="write locales/booklet.pot from the content and templates")
-    update = commands.add_parser("update", help="merge the template into every catalog")
-    update.add_argument("--lang", type=_split, help="comma-separated languages (default: all)")
-    init = commands.add_parser("init", help="create the catalog of a new language")
-    init.add_argument("language", help="language code, e.g. pt-BR")
-    status = commands.add_parser("status", help="print translation coverage per language")
-    status.add_argument("--json", action="store_true", help="print the figures as JSON")
-    serve = commands.add_parser("serve", help="preview the web edition on localhost, rebuilt on every change")
-    serve.add_argument("--lang", type=_split, help="comma-separated languages (default: all)")
-    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
-    serve.add_argument("--out", type=Path, default=None, help="preview folder (default: .preview/ in the booklet folder)")
-    check = commands.add_parser("check", help="validate content and catalogs without building")
-    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -99,7 +103,7 @@ def _dispatch(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: Text
         print(catalogs.init(root, args.language).relative_to(root), file=stdout)
     elif args.command == "status":
         figures = review.status(root)
-        print(json.dumps({"languages": [c.as_dict() for c in figures]}, indent=2) if args.json else review.format_status(figures), file=stdout)
+        print(json.dumps({"languages": [c.as_dict() for c in figures]}, indent=2) if args.json else format_table(review.status_rows(figures)), file=stdout)
     elif args.command == "check":
         return _check(args, root, stdout, stderr)
     elif args.command == "merge":
@@ -145,17 +149,23 @@ def _build(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO)
 
 def summary_table(results: Sequence[pipeline.LanguageResult], out_dir: Path) -> str:
     """Format the end-of-build table: language, pages (with the blank pages a printed booklet adds), sizes, translation warnings."""
-    rows = [("language", "pages", "pdf", "epub", "untranslated", "fuzzy")]
+    rows = [("language", "pages", "pdf", "epub", "web", "untranslated", "fuzzy")]
     for result in results:
         by_format = {o.format: o for o in result.outputs}
-        pdf, epub = by_format.get("pdf"), by_format.get("epub")
+        web = sum(o.bytes for o in result.outputs if o.format == "html")
         pages = layout_pages(result.outputs)
-        rows.append((result.lang, describe_page_count(pages) if pages else "-", _size(pdf), _size(epub),
+        rows.append((result.lang, describe_page_count(pages) if pages else "-", _size(by_format.get("pdf")),
+                     _size(by_format.get("epub")), f"{web / 1024:.0f} kB" if web else "-",
                      str(result.counts.get("missing", 0)), str(result.counts.get("fuzzy", 0))))
+    return format_table(rows) + f"\n\n{sum(len(r.outputs) for r in results)} files in {out_dir}"
+
+
+def format_table(rows: Sequence[Sequence[str]]) -> str:
+    """Lay out rows as a plain-text table; the first row is the header."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join(lines) + f"\n\n{sum(len(r.outputs) for r in results)} files in {out_dir}"
+    return "\n".join(lines)
 
 
 def _size(output) -> str:

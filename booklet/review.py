@@ -14,6 +14,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.plurals import get_plural
 
+from .catalogs import read_template
 from .content import load_booklet
 from .errors import BookletError, Location, Problem
 from .i18n import CONTENT_PLACEHOLDER, PERCENT_PLACEHOLDER, catalog_path, load_catalog, template_path
@@ -77,13 +78,6 @@ def coverage(lang: str, catalog: Catalog | None, template: Catalog) -> Coverage:
         words[state] += _source_words(message)
     return Coverage(lang, counts["translated"], counts["fuzzy"], counts["untranslated"],
                     words["translated"], words["fuzzy"], words["untranslated"])
-
-
-def read_template(root: Path) -> Catalog:
-    """Read locales/<domain>.pot; an error when it is missing."""
-    from .catalogs import _read_template
-
-    return _read_template(root)
 
 
 def status(root: Path) -> list[Coverage]:
@@ -192,13 +186,10 @@ def _short(message: Message) -> str:
     return text if len(text) <= 50 else text[:49] + "…"
 
 
-def format_status(figures: list[Coverage]) -> str:
-    """Format coverage as a table."""
+def status_rows(figures: list[Coverage]) -> list[tuple[str, ...]]:
+    """Return coverage as table rows, a header first."""
     rows = [("language", "translated", "fuzzy", "untranslated", "words done", "coverage")]
     for c in figures:
         words = c.words_translated + c.words_fuzzy + c.words_untranslated
         rows.append((c.lang, str(c.translated), str(c.fuzzy), str(c.untranslated), f"{c.words_translated}/{words}", f"{c.percent:.1f} %"))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return rows
