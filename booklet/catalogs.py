@@ -53,21 +53,28 @@ def update(root: Path, languages: list[str] | None = None) -> list[Path]:
 
 
 def merge(catalog: Catalog, template: Catalog) -> None:
-    """Update ``catalog`` from ``template``; a source text that returns gets its old translation back."""
+    """Update ``catalog`` from ``template``, losing nothing a translator wrote.
+
+    Babel makes changed texts fuzzy with the previous msgid and moves removed ones to
+    the obsolete entries; on top of that, a text that returns gets its old translation
+    back (Babel leaves it empty), and ``#|`` previous texts survive later updates.
+    """
     obsolete = {(m.id, m.context): m for m in catalog.obsolete.values()}
     previous = {(m.id, m.context): m.previous_id for m in catalog if m.fuzzy and m.previous_id}
     catalog.update(template, no_fuzzy_matching=False, update_header_comment=False, keep_user_comments=True, update_creation_date=False)
     for message in catalog:
-        if message.fuzzy and not message.previous_id and (message.id, message.context) in previous:
-            message.previous_id = previous[(message.id, message.context)]  # Babel drops it on exact matches
-        revived = obsolete.get((message.id, message.context))
-        if message.id and revived is not None and not message.string:
+        key = (message.id, message.context)
+        if message.fuzzy and not message.previous_id and key in previous:
+            message.previous_id = previous[key]  # Babel drops it when the text matches exactly
+        revived = obsolete.get(key)
+        if message.id and revived is not None and (not message.string or message.fuzzy):
             message.string = revived.string
             message.flags = set(revived.flags) | (message.flags - {"fuzzy"})
             message.user_comments = revived.user_comments
-            catalog.obsolete.pop(revived.id if not revived.context else (revived.id, revived.context), None)
-    for key in [k for k, m in catalog.obsolete.items() if catalog.get(m.id, context=m.context) is not None and (m.id, m.context) in obsolete and catalog.get(m.id, context=m.context).string]:
-        catalog.obsolete.pop(key, None)
+            message.previous_id = []
+    for obsolete_key, message in list(catalog.obsolete.items()):
+        if catalog.get(message.id, context=message.context) is not None:
+            del catalog.obsolete[obsolete_key]  # its text is current again
 
 
 def init(root: Path, code: str) -> Path:
