@@ -25,7 +25,7 @@ PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 BOOKLET_KEYS = {
     "slug": True, "title": True, "subtitle": False, "source_language": True, "languages": True,
     "edition": True, "publisher": True, "authors": False, "license": True, "description": False,
-    "keywords": False, "page_size": False, "fonts": True, "facts": False, "sections": True, "min_coverage": False, "url": False,
+    "keywords": False, "page_size": False, "fonts": True, "facts": False, "sections": True, "min_coverage": False, "url": False, "chapter_start": False,
 }
 
 
@@ -69,6 +69,9 @@ def _read_booklet(root: Path, r: Reader, fields: dict[str, Any]) -> model.Bookle
     if page_size and page_size not in PAGE_SIZES:
         r.error(("page_size",), f"unknown page_size {page_size!r} (allowed: {', '.join(PAGE_SIZES)})")
     facts = _read_facts(r) if "facts" in fields else {}
+    chapter_start = r.string(("chapter_start",), "chapter_start") if "chapter_start" in fields else "page"
+    if chapter_start and chapter_start not in ("page", "recto"):
+        r.error(("chapter_start",), f"chapter_start must be 'page' or 'recto', not {chapter_start!r}")
     url = r.string(("url",), "url") if "url" in fields else None
     if url and not re.fullmatch(r"https?://[^\s<>\"']+", url):
         r.error(("url",), f"url must be an https:// or http:// address, not {url!r}")
@@ -87,7 +90,7 @@ def _read_booklet(root: Path, r: Reader, fields: dict[str, Any]) -> model.Bookle
         publisher=texts["publisher"], license=texts["license"], fonts=fonts, sections=sections,
         subtitle=texts["subtitle"], description=texts["description"],
         authors=_text_list(r, fields, "authors"), keywords=_text_list(r, fields, "keywords"),
-        page_size=page_size or "A5", facts=facts, min_coverage=float(min_coverage), url=url, source=r.source.at(()),
+        page_size=page_size or "A5", facts=facts, min_coverage=float(min_coverage), url=url, chapter_start=chapter_start or "page", source=r.source.at(()),
     )
 
 

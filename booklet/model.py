@@ -163,6 +163,8 @@ class Booklet:
     keywords: tuple[Text, ...] = ()
     page_size: str = "A5"
     facts: Mapping[str, int] = field(default_factory=dict)
+    #: Where chapters start in the PDFs: "page" (any new page) or "recto" (right-hand pages; left-hand in RTL).
+    chapter_start: str = "page"
     #: Public address of the download page; the printed back cover carries a QR code to it.
     url: str | None = None
     #: Percent of strings a language needs translated to be released (0–100).

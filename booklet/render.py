@@ -63,6 +63,8 @@ class BookView:
     draft: bool = False
     #: Public address of the download page, if the booklet has one.
     download_url: str | None = None
+    #: Where chapters start in the PDFs: "page" or "recto".
+    chapter_start: str = "page"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -166,6 +168,7 @@ def render_view(booklet: model.Booklet, translator: Translator, draft: bool = Fa
         keywords=[ctx.plain(k) for k in booklet.keywords], edition_date=ctx.date(booklet.edition),
         edition_iso=booklet.edition.isoformat(), page_size=booklet.page_size,
         sections=[_section_view(ctx, s) for s in booklet.sections], draft=draft, download_url=booklet.url,
+        chapter_start=booklet.chapter_start,
     )
     if translator.problems:
         raise BookletError(translator.problems)

@@ -275,15 +275,11 @@ def test_pdf_a_3u_variant_for_archiving_stays_tagged(project, tmp_path):
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
-def test_recto_chapters_is_a_class_on_the_body(tmp_path, lang):
-    """With class="recto-chapters", chapters start on odd pages in both directions; the blank pages are bare."""
+def test_chapter_start_recto_starts_chapters_on_odd_pages(tmp_path, lang):
+    """With chapter_start: recto, chapters start on odd pages in both directions; the blank pages are bare."""
     root = _longer_multilingual(tmp_path / "multi")
-    template = (DEFAULT_TEMPLATES / "pdf" / "document.html").read_text(encoding="utf-8")
-    assert '<body class="{{ book.dir }}' in template
-    override = root / "templates" / "pdf" / "document.html"
-    override.parent.mkdir(parents=True)
-    template = template.replace('<body class="{{ book.dir }}', '<body class="recto-chapters {{ book.dir }}')
-    override.write_text(template, encoding="utf-8")
+    meta = root / "content" / "booklet.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "chapter_start: recto\n", encoding="utf-8")
     pipeline.build(root, tmp_path / "out", BuildOptions(langs=[lang], formats=["pdf"], jobs=1))
     reader = PdfReader(tmp_path / "out" / f"multi-{lang}.pdf")
     starts = [reader.get_destination_page_number(item) + 1 for item in reader.outline if not isinstance(item, list)]
