@@ -14,8 +14,8 @@ from .content import load_booklet
 from .errors import BookletError, Location, Problem
 from .fsutil import atomic_write
 from .i18n import DOMAIN, catalog_path, extract_messages, load_catalog, template_path
-from .pofile import read_catalog, write_catalog
 from .languages import parse_language
+from .pofile import read_catalog, write_catalog
 from .render import template_dirs
 
 

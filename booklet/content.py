@@ -5,7 +5,6 @@ value once its type is wrong, so one mistake gives one message.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from typing import Any

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import fontTools
-from fontTools.ttLib import TTFont, TTLibError
+from fontTools.ttLib import TTFont
 
 from .fsutil import atomic_write
 from .model import FontSpec

@@ -17,7 +17,7 @@ from babel.messages.plurals import get_plural
 from .catalogs import read_template
 from .content import load_booklet
 from .errors import BookletError, Location, Problem
-from .i18n import CONTENT_PLACEHOLDER, PERCENT_PLACEHOLDER, catalog_path, load_catalog, template_path
+from .i18n import CONTENT_PLACEHOLDER, PERCENT_PLACEHOLDER, catalog_path, load_catalog
 from .inline import inline_problems, markup_signature
 from .model import Booklet
 

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TextIO
 
 from . import pipeline
-from .pipeline import BuildOptions
 from .errors import BookletError
 from .languages import parse_language
+from .pipeline import BuildOptions
 
 #: Injected before </body> of every served page: polls the build version and reloads on change.
 RELOAD_SCRIPT = b"""<script>

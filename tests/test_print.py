@@ -17,7 +17,6 @@ from booklet.formats.pdf import BLEED_MM, PAGE_SIZES_MM
 from booklet.imposition import (blank_page_count, describe_page_count, padded_page_count, page_count_warnings,
                                 saddle_stitch, sheet_count)
 from booklet.outputs import Output
-from booklet.render import DEFAULT_TEMPLATES
 
 from .conftest import FIXTURES
 

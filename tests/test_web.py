@@ -19,7 +19,7 @@ from booklet.download import coverage_of
 from booklet.fsutil import atomic_write
 from booklet.pofile import write_catalog
 
-from .conftest import FIXTURES, PROJECT_ROOT
+from .conftest import FIXTURES
 
 LANGS = ("en", "ru", "ar")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

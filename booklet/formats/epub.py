@@ -12,7 +12,6 @@ import html
 import io
 import uuid
 import zipfile
-from pathlib import Path
 
 from ebooklib import epub
 

@@ -50,7 +50,7 @@ class BookletFormat:
 
     def write_layout(self, job: LanguageJob, layout: Layout) -> list[Output]:
         """Impose the layout's trimmed pages and write ``<slug>-<lang>-booklet.pdf``; its pages are sheet sides."""
-        from .sheets import impose_pdf   # here, so that builds without a booklet never load pypdf
+        from .sheets import impose_pdf  # here, so that builds without a booklet never load pypdf
 
         data = impose_pdf(layout.screen, rtl=job.view.dir == "rtl")
         return [write_output(job, self.name, self.suffix, data, 2 * sheet_count(layout.pages))]

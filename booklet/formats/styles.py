@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import BookletError, Location, Problem
 from ..fonts import font_face_css, font_stack, fonts_for, uncovered
 from ..i18n import catalog_path
-from ..model import FontSpec, Plural, Text, translatable_texts
+from ..model import FontSpec, Text, translatable_texts
 from ..outputs import LanguageJob
 
 
