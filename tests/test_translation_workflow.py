@@ -226,3 +226,12 @@ def test_draft_pdf_has_a_translated_draft_mark_on_every_page(project, tmp_path):
     assert all("Черновик: не для публикации" in page.extract_text() for page in pages)
     pipeline.build(root, tmp_path / "release", BuildOptions(langs=["ru"], formats=["pdf"], jobs=1))
     assert not any("Черновик" in page.extract_text() for page in PdfReader(tmp_path / "release" / "multi-ru.pdf").pages)
+
+
+def test_check_warns_when_plural_forms_disagree_with_cldr(project):
+    root = project("multilingual")
+    po = catalog_path(root, "ru")
+    text = po.read_text().replace("nplurals=3;", "nplurals=2;", 1)
+    po.write_text("".join(line for line in text.splitlines(keepends=True) if not line.startswith("msgstr[2]")))
+    status, _out, err = run("--source", str(root), "check")
+    assert "locales/ru/LC_MESSAGES/booklet.po:1: warning: Plural-Forms declares 2 forms; ru has 3 in CLDR" in err
