@@ -79,9 +79,10 @@ def write_download_page(out_dir: Path, booklet: Booklet, counts: Mapping[str, Ma
     """Write ``<out>/index.html`` from ``manifest.json``; ``counts`` are each language's translation counts."""
     path = out_dir / PAGE
     coverage = {bcp47(lang): coverage_of(lang_counts) for lang, lang_counts in counts.items()}
-    entries = language_entries(booklet, _manifest(out_dir), coverage)
+    translators = {lang: _translator(booklet, lang) for lang in booklet.languages}  # each catalog read once
+    entries = language_entries(booklet, _manifest(out_dir), coverage, translators)
     env = make_environment(template_dirs(booklet.root))
-    rendered = [Markup(render_template(env, "html/download-entry.html", _translator(booklet, entry.lang), entry=entry))
+    rendered = [Markup(render_template(env, "html/download-entry.html", translators[entry.lang], entry=entry))
                 for entry in entries]
     source = Translator(booklet.source_language, None, booklet.root)
     page = render_template(env, "html/download.html", source, entries=entries, rendered=rendered,
@@ -93,14 +94,15 @@ def write_download_page(out_dir: Path, booklet: Booklet, counts: Mapping[str, Ma
     return path
 
 
-def language_entries(booklet: Booklet, manifest: list[dict], coverage: Mapping[str, float]) -> list[LanguageEntry]:
+def language_entries(booklet: Booklet, manifest: list[dict], coverage: Mapping[str, float],
+                     translators: Mapping[str, Translator]) -> list[LanguageEntry]:
     """Return an entry for every booklet language with at least one file in the manifest, in booklet order."""
     by_path = {entry.get("path"): entry for entry in manifest if isinstance(entry, dict)}
     entries = []
     for lang in booklet.languages:
         tag = bcp47(lang)
         stem = f"{booklet.slug}-{tag}"
-        translator = _translator(booklet, lang)
+        translator = translators[lang]
         entry = LanguageEntry(lang, tag, direction(lang), native_name(lang), _plain(translator, booklet.title),
                               coverage=coverage.get(tag), source=lang == booklet.source_language)
         for kind, ending in KINDS:

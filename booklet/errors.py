@@ -7,7 +7,7 @@ and keeps its traceback.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -55,10 +55,3 @@ class BookletError(Exception):
     def __init__(self, problems: Sequence[Problem]):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
-
-
-def raise_if_errors(problems: Iterable[Problem]) -> None:
-    """Raise a BookletError when any of ``problems`` is an error (warnings pass)."""
-    problems = list(problems)
-    if any(p.severity == "error" for p in problems):
-        raise BookletError(problems)

@@ -8,7 +8,7 @@ the web edition, so every format shows the same rendering.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,6 @@ class BookView:
     download_url: str | None = None
     #: Where chapters start in the PDFs: "page" or "recto".
     chapter_start: str = "page"
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def chapters(self) -> list[SectionView]:
