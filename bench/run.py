@@ -12,7 +12,7 @@ sum of the PDF page counts in ``<out>/manifest.json``).
 
 The builder caches font subsets under ``$XDG_CACHE_HOME/booklet/fonts``; each build here gets a
 private cache folder, either empty ("cold") or left by an earlier build of the same text ("warm").
-Everything runs on a snapshot of the working tree (build.py, booklet/, templates/, content/,
+Everything runs on a snapshot of the working tree (build.py, booklet/ (with booklet/templates/), content/,
 locales/, ...; not .git, tests, dist) copied into the work folder at the start, so edits made to the working tree meanwhile do not mix versions.
 The "other load" column is the CPU the rest of the machine used during a run (from /proc/stat):
 when it is high, wall times are inflated and the CPU times are the figures to compare.

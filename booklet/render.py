@@ -24,7 +24,7 @@ from .inline import InlineError, inline_problems, plain_text, render_inline
 from .languages import bcp47, direction, native_name
 
 #: The builder's own templates; a booklet's templates/ folder overrides them file by file.
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 @dataclass
