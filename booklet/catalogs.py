@@ -17,6 +17,7 @@ from .i18n import DOMAIN, catalog_path, extract_messages, load_catalog, template
 from .languages import parse_language
 from .pofile import read_catalog, write_catalog
 from .render import template_dirs
+from .yamlsource import parse_yaml
 
 
 def extract(root: Path) -> Path:
@@ -32,8 +33,9 @@ def extract(root: Path) -> Path:
 def read_template(root: Path) -> Catalog:
     """Read the template written by extract."""
     path = template_path(root)
-    if not path.is_file():
-        raise BookletError([Problem(Location(path.relative_to(root)), "no catalog template; run: python build.py extract")])
+    if not path.is_file():   # a one-language booklet needs no locales/: the template is what extract would write
+        booklet = load_booklet(root)
+        return extract_messages(booklet, template_dirs(root))
     with path.open("rb") as handle:
         return read_catalog(handle, domain=DOMAIN)
 
@@ -90,29 +92,36 @@ def init(root: Path, code: str) -> Path:
                       creation_date=template.creation_date, revision_date=template.creation_date, charset="utf-8")
     catalog.language_team = f"{catalog.locale.english_name} <LL@li.org>" if catalog.locale else None
     merge(catalog, template)
+    settings = root / "content" / "booklet.yaml"
+    edited = with_language(settings.read_text(encoding="utf-8"), lang, settings.relative_to(root))  # fails before any write
     atomic_write(path, write_catalog(catalog))
-    _add_language(root, lang)
+    if edited is not None:
+        atomic_write(settings, edited.encode("utf-8"))
     return path
 
 
-def _add_language(root: Path, lang: str) -> None:
-    """Append a language to the languages list in booklet.yaml, keeping the file's layout."""
-    booklet = load_booklet(root)
-    if lang in booklet.languages:
-        return
-    path = root / "content" / "booklet.yaml"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped.startswith("languages:") and stripped.endswith("]"):
-            lines[index] = line.rstrip()[:-1].rstrip() + f", {lang}]\n"
-            break
-        if stripped.startswith("languages:"):
-            end = index + 1
-            while end < len(lines) and lines[end].lstrip().startswith("- "):
-                end += 1
-            indent = lines[index + 1][: len(lines[index + 1]) - len(lines[index + 1].lstrip())] if end > index + 1 else "  "
-            lines.insert(end, f"{indent}- {lang}\n")
-            break
-    atomic_write(path, "".join(lines).encode("utf-8"))
-    load_booklet(root)  # the edited file must still load
+def with_language(text: str, lang: str, where: Path) -> str | None:
+    """Return booklet.yaml's text with ``lang`` added to its languages list, comments and layout kept (None: already there)."""
+    import yaml
+
+    node = next((value for key, value in getattr(yaml.compose(text), "value", []) if key.value == "languages"), None)
+    if not isinstance(node, yaml.SequenceNode):
+        raise BookletError([Problem(Location(where), "no languages list to add the language to; add it by hand")])
+    if lang in [item.value for item in node.value]:
+        return None
+    if node.flow_style:
+        end = node.end_mark.index - 1                       # the closing bracket
+        head = text[:end].rstrip()
+        edited = f"{head}{', ' if node.value else ''}{lang}{text[end:]}"
+    else:
+        last = node.value[-1]
+        line_end = text.find("\n", last.end_mark.index)
+        line_end = len(text) if line_end < 0 else line_end
+        dash = text.rfind("-", 0, last.start_mark.index)             # the item's "- " marker
+        indent = dash - text.rfind("\n", 0, dash) - 1
+        edited = f"{text[:line_end]}\n{' ' * indent}- {lang}{text[line_end:]}"
+    languages = parse_yaml(edited, where).data.get("languages") or []
+    if languages[-1:] != [lang]:
+        raise BookletError([Problem(Location(where), f"could not add {lang!r} to the languages list; add it by hand")])
+    return edited
+

@@ -14,15 +14,22 @@ from .content import load_booklet
 from .errors import BookletError, Problem
 from .formats import FORMATS, PDF_VARIANTS
 from .imposition import describe_page_count, layout_pages, page_count_warnings
+from .languages import parse_language
 from .pipeline import BuildOptions
 from .progress import Progress
+from .scaffold import new_booklet
 
-COMMANDS = ("build", "extract", "update", "init", "status", "check", "serve", "merge")
+COMMANDS = ("build", "new", "extract", "update", "init", "status", "check", "serve", "merge")
 
 
 def _split(value: str) -> list[str]:
     """Split a comma-separated option value."""
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _languages(value: str) -> list[str]:
+    """Split a comma-separated ``--lang`` value into canonical codes (``pt-BR`` and ``pt_BR`` are the same)."""
+    return [parse_language(code) or code for code in _split(value)]
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -31,9 +38,11 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--source", type=Path, default=Path("."), help="booklet folder with content/ and locales/ (default: .)")
     commands = parser.add_subparsers(dest="command")
     _add_build_command(commands)
+    new = commands.add_parser("new", help="create a new booklet folder that builds at once")
+    new.add_argument("folder", type=Path, help="the folder to create (missing or empty)")
     commands.add_parser("extract", help="write locales/booklet.pot from the content and templates")
     update = commands.add_parser("update", help="merge the template into every catalog")
-    update.add_argument("--lang", type=_split, help="comma-separated languages (default: all)")
+    update.add_argument("--lang", type=_languages, help="comma-separated languages (default: all)")
     init = commands.add_parser("init", help="create the catalog of a new language")
     init.add_argument("language", help="language code, e.g. pt-BR")
     status = commands.add_parser("status", help="print translation coverage per language")
@@ -41,7 +50,7 @@ def make_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate content and catalogs without building")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     serve = commands.add_parser("serve", help="preview the web edition on localhost, rebuilt on every change")
-    serve.add_argument("--lang", type=_split, help="comma-separated languages (default: all)")
+    serve.add_argument("--lang", type=_languages, help="comma-separated languages (default: all)")
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     serve.add_argument("--out", type=Path, default=None, help="preview folder (default: .preview/ in the booklet folder)")
     merge = commands.add_parser("merge", help="combine the output folders of shard builds into one")
@@ -53,7 +62,7 @@ def make_parser() -> argparse.ArgumentParser:
 def _add_build_command(commands) -> None:
     """Add the build command and its options."""
     build = commands.add_parser("build", help="build every language in every format (default)")
-    build.add_argument("--lang", type=_split, help="comma-separated languages (default: all)")
+    build.add_argument("--lang", type=_languages, help="comma-separated languages (default: all)")
     build.add_argument("--format", type=_split, help=f"comma-separated formats: {', '.join(FORMATS)} (default: all)")
     build.add_argument("--out", type=Path, default=None, help="output folder (default: dist/ in the booklet folder)")
     build.add_argument("--jobs", type=int, default=None, help="languages built in parallel (default: number of cores)")
@@ -94,7 +103,11 @@ def _insert_default_command(argv: list[str]) -> list[str]:
 
 def _dispatch(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO) -> int:
     """Run the chosen command."""
-    if args.command == "extract":
+    if args.command == "new":
+        target = args.folder.resolve()
+        written = new_booklet(target)
+        print(f"{len(written)} files in {args.folder}; build it with: booklet --source {args.folder}", file=stdout)
+    elif args.command == "extract":
         print(catalogs.extract(root).relative_to(root), file=stdout)
     elif args.command == "update":
         for path in catalogs.update(root, args.lang):
