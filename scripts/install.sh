@@ -1,16 +1,38 @@
 #!/usr/bin/env bash
-# Install everything the builder needs on a fresh Debian/Ubuntu machine, into ./.venv.
-# System packages: Pango/HarfBuzz for WeasyPrint (with libharfbuzz-subset0 for fast, reproducible font
-# subsetting), Java for EPUBCheck in the tests, poppler-utils and gettext for inspecting outputs and catalogs.
+# Install what the builder needs on a fresh Debian/Ubuntu machine, into ./.venv (or $VENV).
+#
+#   bash scripts/install.sh           what `python build.py` needs: system libraries + the locked Python packages
+#   bash scripts/install.sh --test    also what the test suite needs: gettext, poppler, qpdf, Java, Chromium, Ace, axe-core
+#   bash scripts/install.sh --latest  the newest versions pyproject.toml allows instead of requirements.lock
+#                                     (to find drift on purpose: VENV=.venv-latest bash scripts/install.sh --test --latest)
+#
+# Python packages come from requirements.lock (exact versions; refresh it with scripts/lock.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+venv="${VENV:-.venv}"
+test_tools=0
+latest=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) test_tools=1 ;;
+    --latest) latest=1 ;;
+    *) echo "usage: bash scripts/install.sh [--test] [--latest]" >&2; exit 2 ;;
+  esac
+done
 
-packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig poppler-utils gettext chromium"
+# Building: Pango and HarfBuzz for WeasyPrint; libharfbuzz-subset0 makes font subsetting fast and reproducible.
+packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig"
+# Testing: msgmerge/msgfmt/msgcat (the reference gettext tools), pdftotext/pdftoppm, qpdf (PDF structure),
+# Java (EPUBCheck), Chromium (web pages, Ace and axe-core), Node.js/npm (Ace and axe-core).
+[ "$test_tools" = 1 ] && packages="$packages gettext poppler-utils qpdf chromium"
 missing=""
 for package in $packages; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
 done
-command -v java >/dev/null || missing="$missing default-jre-headless"
+if [ "$test_tools" = 1 ]; then
+  command -v java >/dev/null || missing="$missing default-jre-headless"
+  command -v npm >/dev/null || missing="$missing npm"
+fi
 python3 -c "import ensurepip, venv" 2>/dev/null || missing="$missing python3-venv"
 if [ -n "$missing" ]; then
   [ "$(id -u)" = 0 ] && sudo="" || sudo=sudo
@@ -19,16 +41,18 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
 fi
 
-if [ ! -x .venv/bin/python ]; then
-  python3 -m venv .venv
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+if [ "$latest" = 1 ]; then
+  "$venv/bin/python" -m pip install --quiet --upgrade --upgrade-strategy eager -e ".[test]"
+else
+  "$venv/bin/python" -m pip install --quiet -r requirements.lock
+  "$venv/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e .
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test]"
-.venv/bin/python -c "import weasyprint.text.ffi as f; assert f.harfbuzz_subset, 'libharfbuzz-subset0 is missing'"
+"$venv/bin/python" -c "import weasyprint.text.ffi as f; assert f.harfbuzz_subset, 'libharfbuzz-subset0 is missing'"
 
-# Ace by DAISY, the EPUB accessibility checker used by the tests (with Debian's Chromium, not a downloaded one).
-# Optional: without it, the Ace test is skipped.
-if command -v npm >/dev/null && [ ! -x .tools/node_modules/.bin/ace-cli ]; then
-  PUPPETEER_SKIP_DOWNLOAD=1 npm install --silent --no-audit --no-fund --prefix .tools @daisy/ace-cli@1.4.6 >/dev/null 2>&1 \
-    || echo "Ace by DAISY could not be installed; the accessibility test will be skipped"
+if [ "$test_tools" = 1 ]; then
+  # Ace by DAISY (EPUB accessibility) and axe-core (web pages), run with Debian's Chromium, never a downloaded one.
+  if [ ! -x .tools/node_modules/.bin/ace-cli ]; then
+    PUPPETEER_SKIP_DOWNLOAD=1 npm install --silent --no-audit --no-fund --prefix .tools @daisy/ace-cli@1.4.6 >/dev/null
+  fi
 fi
