@@ -119,8 +119,21 @@ MAX_DEPTH = 64
 
 def _check_events(text: str, shown: Path) -> None:
     """Refuse anchors, aliases and too deep nesting, before anything is built (alias bombs never expand)."""
-    problems, depth = [], 0
-    for event in yaml.parse(text, Loader=StrictLoader):
+    problems, depth, opened, events = [], 0, 0, yaml.parse(text, Loader=StrictLoader)
+    while True:
+        try:
+            event = next(events)
+        except StopIteration:
+            break
+        except yaml.MarkedYAMLError as error:
+            if "nesting depth" not in str(error.problem):      # PyYAML ≥ 6.0.4 scans a flow collection ahead
+                raise
+            where = _flow_too_deep(text, opened, depth)
+            problems.append(Problem(Location(shown, where[0], where[1]),
+                                    f"invalid YAML: values are nested more than {MAX_DEPTH} levels deep"))
+            break
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            opened = event.start_mark.index                      # where the collection being scanned began
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             problems.append(Problem(_mark_location(shown, event.start_mark), "anchors and aliases (*name) are not allowed"))
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
@@ -132,6 +145,24 @@ def _check_events(text: str, shown: Path) -> None:
             depth -= 1
     if problems:
         raise BookletError(problems)
+
+
+def _flow_too_deep(text: str, start: int, depth: int) -> tuple[int, int]:
+    """Return (line, column) of the bracket that takes a flow collection opened at ``start`` past MAX_DEPTH."""
+    quote = None
+    for index in range(start + 1, len(text)):
+        char = text[index]
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+        elif char in "]}":
+            depth -= 1
+    return text.count("\n", 0, start) + 1, 1
 
 
 class _Converter:
