@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 from babel.dates import format_date, format_interval, format_skeleton
 from babel.numbers import format_decimal
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from . import model
@@ -73,9 +74,14 @@ class BookView:
 
 
 def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
-    """Create the Jinja environment: autoescaped, strict, with gettext for template strings."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+    """Create the sandboxed Jinja environment: autoescaped, strict, with gettext for template strings.
+
+    A booklet's templates are untrusted: the sandbox keeps them away from Python's internals
+    (``lipsum.__globals__``, ``str.format`` tricks), and the loader refuses files that resolve
+    outside their template folder (symlinks included).
+    """
+    env = ImmutableSandboxedEnvironment(
+        loader=ConfinedLoader([str(d) for d in template_dirs]),
         autoescape=True,  # select_autoescape() would miss .xhtml (engine notes, pitfall 36)
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -85,6 +91,18 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
     env.policies["ext.i18n.trimmed"] = True
     env.filters["qr_code"] = qr_code
     return env
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """A file-system loader that refuses templates resolving outside their search folder."""
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        """Load like FileSystemLoader, then check where the file really is."""
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
+            raise jinja2.TemplateNotFound(template, f"{template} resolves outside the template folders")
+        return source, filename, uptodate
 
 
 def qr_code(url: str, title: str) -> Markup:
@@ -246,7 +264,11 @@ def render_template(env: jinja2.Environment, name: str, translator: Translator, 
     except jinja2.UndefinedError as error:
         raise BookletError([Problem(_template_location(error, name), f"template error: {error.message}")]) from None
     except jinja2.TemplateNotFound as error:
-        raise BookletError([Problem(Location(Path("templates") / name), f"template not found: {error.name}")]) from None
+        raise BookletError([Problem(_template_location(error, name), f"template not found: {error.message}")]) from None
+    except jinja2.exceptions.SecurityError as error:
+        raise BookletError([Problem(_template_location(error, name), f"template error: not allowed in a booklet's template: {error}")]) from None
+    except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as error:
+        raise BookletError([Problem(_template_location(error, name), f"template error: {error}")]) from None
 
 
 def _template_location(error: BaseException, name: str) -> Location:

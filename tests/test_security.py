@@ -51,3 +51,58 @@ def test_failed_build_leaves_previous_outputs_and_manifest_untouched(project, tm
     assert after == before, "the Arabic rebuild succeeded but must not replace anything when Russian failed"
     assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
     assert json.loads((out / "manifest.json").read_text()) == json.loads(before["manifest.json"])
+
+
+SECRET = "TOP-SECRET-7d1f0c"
+
+
+def _outputs_text(out) -> str:
+    """Return everything the build wrote, EPUB members and PDF text included, as one string."""
+    from pypdf import PdfReader
+
+    parts = []
+    for path in out.rglob("*"):
+        if path.suffix == ".epub":
+            with zipfile.ZipFile(path) as book:
+                parts += [book.read(name).decode("utf-8", "replace") for name in book.namelist()]
+        elif path.suffix == ".pdf":
+            parts += [page.extract_text() for page in PdfReader(path).pages]
+        elif path.is_file():
+            parts.append(path.read_bytes().decode("utf-8", "replace"))
+    return "\n".join(parts)
+
+
+@pytest.mark.engines
+def test_a_template_cannot_reach_python_or_read_files(project, tmp_path):
+    from booklet.cli import main
+    import io
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    root = project("minimal")
+    hostile = "{{ lipsum.__globals__.__builtins__.open('%s').read() }}" % secret
+    (root / "templates" / "html").mkdir(parents=True)
+    (root / "templates" / "html" / "edition.html").write_text(hostile + "\n")
+    err = io.StringIO()
+    status = main(["--source", str(root), "--format", "html", "--out", str(tmp_path / "out"), "--jobs", "1"], io.StringIO(), err)
+    assert status == 1
+    assert "html/edition.html:1: error: template error:" in err.getvalue()
+    assert "Traceback" not in err.getvalue()
+    assert not (tmp_path / "out").exists() or SECRET not in _outputs_text(tmp_path / "out")
+
+
+@pytest.mark.engines
+def test_a_template_symlinked_out_of_the_booklet_is_refused(project, tmp_path):
+    from booklet.cli import main
+    import io
+
+    outside = tmp_path / "outside.html"
+    outside.write_text(SECRET + "\n")
+    root = project("minimal")
+    (root / "templates" / "html").mkdir(parents=True)
+    (root / "templates" / "html" / "edition.html").symlink_to(outside)
+    err = io.StringIO()
+    status = main(["--source", str(root), "--format", "html", "--out", str(tmp_path / "out"), "--jobs", "1"], io.StringIO(), err)
+    assert status == 1
+    assert "error: template not found: html/edition.html resolves outside the template folders" in err.getvalue()
+    assert not (tmp_path / "out").exists() or SECRET not in _outputs_text(tmp_path / "out")
