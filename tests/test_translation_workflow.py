@@ -106,11 +106,11 @@ def test_init_creates_catalog_with_cldr_plural_forms_and_adds_language(project):
     root = project("multilingual")
     status, out, _err = run("--source", str(root), "init", "pt-BR")
     assert (status, out.strip()) == (0, "locales/pt_BR/LC_MESSAGES/booklet.po")
-    text = catalog_path(root, "pt_BR").read_text()
     from babel.messages.catalog import Catalog
 
     expected = Catalog(locale="pt_BR").plural_forms            # the installed Babel's CLDR data, whatever its release
-    assert f'"Plural-Forms: {expected}\\n"' in text
+    with catalog_path(root, "pt_BR").open("rb") as handle:
+        assert read_po(handle).plural_forms == expected
     assert "languages: [en, ru, ar, pt_BR]" in (root / "content/booklet.yaml").read_text()
     assert run("--source", str(root), "init", "pt_BR")[0] == 1
 
