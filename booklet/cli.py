@@ -9,11 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import catalogs, pipeline, review
-from .content import load_booklet
+from . import catalogs, pipeline, review, shards
 from .errors import BookletError, Problem
 from .formats import FORMATS, PDF_VARIANTS
-from .imposition import describe_page_count, layout_pages, page_count_warnings
+from .imposition import describe_page_count, layout_pages
 from .languages import parse_language
 from .pipeline import BuildOptions
 from .progress import Progress
@@ -90,6 +89,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     except BookletError as error:
         _print_problems(error.problems, root, stderr)
         return 1
+    except KeyboardInterrupt:   # workers are stopped and staging removed on the way out
+        print("interrupted: the output folder was not changed", file=stderr)
+        return 130
 
 
 def _insert_default_command(argv: list[str]) -> list[str]:
@@ -120,8 +122,9 @@ def _dispatch(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: Text
     elif args.command == "check":
         return _check(args, root, stdout, stderr)
     elif args.command == "merge":
-        outputs = pipeline.merge(root, (args.out or root / "dist").resolve(), [p.resolve() for p in args.inputs])
-        print(f"{len(outputs)} files in {(args.out or root / 'dist').resolve()}", file=stdout)
+        out_dir = (args.out or root / "dist").resolve()
+        manifest = shards.merge(root, out_dir, [p.resolve() for p in args.inputs])
+        print(f"{len(manifest.entries)} files in {out_dir}", file=stdout)
     elif args.command == "serve":
         from .serve import serve
 
@@ -142,35 +145,27 @@ def _check(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO)
 
 
 def _build(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO) -> int:
-    """Build, then print warnings and the summary table."""
-    out_dir = (args.out or root / "dist").resolve()
+    """Build, then print the warnings and the summary table."""
     progress = Progress(stderr)
-    warnings: list[Problem] = []
     options = BuildOptions(langs=args.lang, formats=args.format, jobs=args.jobs, draft=args.draft, force=args.force,
-                           pdf_variant=args.pdf_variant, shard=args.shard)
-    results = pipeline.build(root, out_dir, options, progress=progress.done, on_stage=progress.stage, warnings=warnings)
-    booklet = load_booklet(root)
-    warnings += pipeline.translation_warnings(booklet, results)
-    warnings += page_count_warnings(booklet, results, out_dir)     # a language that needs more sheets than the source
-    _print_problems(warnings, root, stderr)
-    print(summary_table(results, out_dir), file=stdout)
-    if args.strict and warnings:
-        print(f"error: {len(warnings)} warnings and --strict is set", file=stderr)
-        return 1
+                           pdf_variant=args.pdf_variant, shard=args.shard, strict=args.strict)
+    report = pipeline.build(root, (args.out or root / "dist").resolve(), options, progress=progress.done, on_stage=progress.stage)
+    _print_problems(report.warnings, root, stderr)
+    print(summary_table(report), file=stdout)
     return 0
 
 
-def summary_table(results: Sequence[pipeline.LanguageResult], out_dir: Path) -> str:
+def summary_table(report: pipeline.BuildReport) -> str:
     """Format the end-of-build table: language, pages (with the blank pages a printed booklet adds), sizes, translation warnings."""
     rows = [("language", "pages", "pdf", "epub", "web", "untranslated", "fuzzy")]
-    for result in results:
+    for result in report.results:
         by_format = {o.format: o for o in result.outputs}
         web = sum(o.bytes for o in result.outputs if o.format == "html")
         pages = layout_pages(result.outputs)
         rows.append((result.lang, describe_page_count(pages) if pages else "-", _size(by_format.get("pdf")),
                      _size(by_format.get("epub")), f"{web / 1024:.0f} kB" if web else "-",
                      str(result.counts.get("missing", 0)), str(result.counts.get("fuzzy", 0))))
-    return format_table(rows) + f"\n\n{sum(len(r.outputs) for r in results)} files in {out_dir}"
+    return format_table(rows) + f"\n\n{report.files} files in {report.out_dir}"
 
 
 def format_table(rows: Sequence[Sequence[str]]) -> str:

@@ -1,7 +1,8 @@
 """The download page ``<out>/index.html``: every built language, its files, sizes, pages and coverage.
 
-Written by the pipeline after the manifest, from the manifest, so it lists the
-files that are really there, including languages not rebuilt in this run. The
+Written by the pipeline from the manifest it is about to publish (passed in
+memory, :class:`booklet.manifest.Manifest`), so it lists the files that are
+really there, including languages not rebuilt in this run. The
 page's own text is in the booklet's source language; each language's entry is
 in that language (its name, the booklet's title, link labels, sizes, plurals),
 with ``lang`` and ``dir`` on the entry. It works without JavaScript; a small
@@ -9,7 +10,6 @@ inline script moves the reader's browser language to the top.
 """
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,6 +25,7 @@ from .fsutil import atomic_write
 from .i18n import Translator, load_catalog
 from .inline import plain_text
 from .languages import bcp47, direction, native_name
+from .manifest import Manifest
 from .model import Booklet, Text
 from .render import make_environment, render_template, template_dirs
 
@@ -75,12 +76,12 @@ def coverage_of(counts: Mapping[str, int]) -> float:
     return 100.0 * (counts.get("translated", 0) + counts.get("source", 0)) / total
 
 
-def write_download_page(out_dir: Path, booklet: Booklet, counts: Mapping[str, Mapping[str, int]]) -> Path:
-    """Write ``<out>/index.html`` from ``manifest.json``; ``counts`` are each language's translation counts."""
+def write_download_page(out_dir: Path, booklet: Booklet, counts: Mapping[str, Mapping[str, int]], manifest: Manifest) -> Path:
+    """Write ``<out>/index.html`` listing the files of ``manifest``; ``counts`` are each language's translation counts."""
     path = out_dir / PAGE
     coverage = {bcp47(lang): coverage_of(lang_counts) for lang, lang_counts in counts.items()}
     translators = {lang: _translator(booklet, lang) for lang in booklet.languages}  # each catalog read once
-    entries = language_entries(booklet, _manifest(out_dir), coverage, translators)
+    entries = language_entries(booklet, manifest, coverage, translators)
     env = make_environment(template_dirs(booklet.root))
     rendered = [Markup(render_template(env, "html/download-entry.html", translators[entry.lang], entry=entry))
                 for entry in entries]
@@ -94,10 +95,10 @@ def write_download_page(out_dir: Path, booklet: Booklet, counts: Mapping[str, Ma
     return path
 
 
-def language_entries(booklet: Booklet, manifest: list[dict], coverage: Mapping[str, float],
+def language_entries(booklet: Booklet, manifest: Manifest, coverage: Mapping[str, float],
                      translators: Mapping[str, Translator]) -> list[LanguageEntry]:
     """Return an entry for every booklet language with at least one file in the manifest, in booklet order."""
-    by_path = {entry.get("path"): entry for entry in manifest if isinstance(entry, dict)}
+    by_path = {entry.path: entry for entry in manifest.entries}
     entries = []
     for lang in booklet.languages:
         tag = bcp47(lang)
@@ -109,10 +110,10 @@ def language_entries(booklet: Booklet, manifest: list[dict], coverage: Mapping[s
             found = by_path.get(stem + ending)
             if found is None:
                 continue
-            size = found.get("bytes", 0)
+            size = found.bytes
             if kind == "web":   # the page, its CSS, fonts and images
-                size = sum(e.get("bytes", 0) for p, e in by_path.items() if p and p.startswith(stem + "/"))
-            entry.files.append(FileLink(kind, stem + ending, format_size(size, lang), found.get("pages")))
+                size = sum(e.bytes for p, e in by_path.items() if p.startswith(stem + "/"))
+            entry.files.append(FileLink(kind, stem + ending, format_size(size, lang), found.pages))
         if entry.files:
             entries.append(entry)
     return entries
@@ -128,15 +129,6 @@ def format_size(size: int, lang: str) -> str:
 def format_coverage(percent: float, lang: str) -> str:
     """Return a coverage percentage in the language's format, never rounded up to 100 %."""
     return format_percent(math.floor(percent) / 100, locale=lang)
-
-
-def _manifest(out_dir: Path) -> list[dict]:
-    """Return the manifest's outputs whose files exist."""
-    try:
-        outputs = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8")).get("outputs", [])
-    except (OSError, ValueError, AttributeError):
-        return []
-    return [e for e in outputs if isinstance(e, dict) and isinstance(e.get("path"), str) and (out_dir / e["path"]).is_file()]
 
 
 def _translator(booklet: Booklet, lang: str) -> Translator:

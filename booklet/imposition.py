@@ -16,13 +16,12 @@ without loading the typesetting engines.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from pathlib import Path
 
 from .errors import Location, Problem
 from .i18n import catalog_path
 from .languages import bcp47
+from .manifest import Manifest
 from .model import Booklet
 from .outputs import Output
 
@@ -75,14 +74,14 @@ def layout_pages(outputs: Sequence[Output]) -> int | None:
     return next((o.pages for o in outputs if o.format in ("pdf", "print") and o.pages is not None), None)
 
 
-def page_count_warnings(booklet: Booklet, results: Sequence, out_dir: Path | None = None) -> list[Problem]:
+def page_count_warnings(booklet: Booklet, results: Sequence, published: Manifest | None = None) -> list[Problem]:
     """Warn about each language that needs more sheets than the source language.
 
     ``results`` are the pipeline's LanguageResults. The source language's page count
-    comes from this build or, when it was not rebuilt, from ``out_dir/manifest.json``.
+    comes from this build or, when it was not rebuilt, from the ``published`` manifest.
     """
     counts = {result.lang: layout_pages(result.outputs) for result in results}
-    source = counts.get(booklet.source_language) or _manifest_pages(out_dir, bcp47(booklet.source_language))
+    source = counts.get(booklet.source_language) or (published.pages(bcp47(booklet.source_language)) if published else None)
     if not source:
         return []
     warnings = []
@@ -96,12 +95,3 @@ def page_count_warnings(booklet: Booklet, results: Sequence, out_dir: Path | Non
                 f"{pages - padded_page_count(source)} page(s) shorter would fit the same sheets"), "warning"))
     return warnings
 
-
-def _manifest_pages(out_dir: Path | None, tag: str) -> int | None:
-    """Return the page count of a language's screen or print PDF as listed in ``out_dir/manifest.json``."""
-    try:
-        entries = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["outputs"] if out_dir else []
-        pages = (e.get("pages") for e in entries if e["lang"] == tag and e["format"] in ("pdf", "print"))
-        return next((count for count in pages if count), None)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None

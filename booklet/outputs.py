@@ -14,7 +14,7 @@ from .pofile import read_catalog
 from .render import BookView
 
 
-@dataclass
+@dataclass(frozen=True)
 class LanguageJob:
     """One language's rendering and everything a format needs to write it."""
 
@@ -26,6 +26,8 @@ class LanguageJob:
     #: Build time for metadata: SOURCE_DATE_EPOCH, or the booklet's edition date.
     timestamp: dt.datetime
     template_dirs: list[Path] = field(default_factory=list)
+    #: Paths of this language's files that the published manifest lists (files of earlier runs).
+    published: tuple[str, ...] = ()
 
     @functools.cached_property
     def charset(self) -> str:
@@ -66,3 +68,12 @@ class Output:
     sha256: str
     pages: int | None = None
     warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LanguageResult:
+    """What building one language produced: its files and its translation counts."""
+
+    lang: str
+    outputs: tuple[Output, ...]
+    counts: dict[str, int]

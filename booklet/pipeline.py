@@ -1,43 +1,44 @@
-"""The build pipeline: load, validate, render each language once, write every format, then the manifest."""
+"""The build pipeline: load, validate, render each language once, write every format, then publish.
+
+``build()`` reads like the pipeline; the stages live beside it: ``workers`` runs
+languages in processes, ``state`` holds the fingerprints of incremental builds,
+``manifest`` describes the outputs, ``publish`` moves them into place, and
+``shards`` splits and merges CI builds. Release policy and translation warnings
+are the functions below :func:`build`.
+"""
 from __future__ import annotations
 
 import datetime as dt
-import json
+import errno
 import logging
-import multiprocessing
 import os
 import shutil
-import tempfile
-import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from . import state
+from . import state, workers
 from .content import load_booklet
 from .download import write_download_page
 from .errors import BookletError, Location, Problem
 from .formats import FORMATS, PDF_VARIANTS, write_formats
-from .fsutil import atomic_write
 from .i18n import Translator, catalog_path, load_catalog
-from .languages import parse_language
+from .imposition import page_count_warnings
+from .languages import bcp47, parse_language
+from .manifest import Manifest, entry_for, load_published, write_manifest
 from .model import Booklet, Text, translatable_texts
-from .outputs import LanguageJob, Output
+from .outputs import LanguageJob, LanguageResult, Output
+from .publish import check_out_dir, disk_problem, make_staging, publish, recover
 from .render import make_environment, render_view, template_dirs
+from .shards import shard_languages
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class LanguageResult:
-    """What building one language produced: its files and its translation counts."""
-
-    lang: str
-    outputs: tuple[Output, ...]
-    counts: dict[str, int]
+#: Write failures in the output folder that are the user's to fix, reported as one located line.
+DISK_ERRORS = (errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EACCES)
+__all__ = ["BuildOptions", "BuildReport", "LanguageResult", "Output", "build"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,24 @@ class BuildOptions:
     pdf_variant: str = PDF_VARIANTS[0]
     #: Build only share K of N of the languages ("K/N").
     shard: str | None = None
+    #: Treat warnings as errors: nothing is published when there are any.
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: every requested language's result, the languages rebuilt, and the warnings."""
+
+    out_dir: Path
+    #: One result per requested language, in booklet order (rebuilt or reused).
+    results: tuple[LanguageResult, ...]
+    rebuilt: tuple[str, ...]
+    warnings: tuple[Problem, ...]
+
+    @property
+    def files(self) -> int:
+        """Return how many files the requested languages have."""
+        return sum(len(result.outputs) for result in self.results)
 
 
 @dataclass(frozen=True)
@@ -72,76 +91,93 @@ class LanguageTask:
     timestamp: dt.datetime
     draft: bool
     pdf_variant: str
+    #: This language's files listed in the published manifest.
+    published: tuple[str, ...] = ()
 
 
 def build(root: Path, out_dir: Path, options: BuildOptions = BuildOptions(), *,
           progress: Callable[[LanguageResult], None] = lambda result: None,
-          on_stage: Callable[[str, str], None] = lambda lang, stage: None,
-          warnings: list[Problem] | None = None) -> list[LanguageResult]:
-    """Build the requested formats of the requested languages into ``out_dir``; warnings are appended to ``warnings``."""
+          on_stage: Callable[[str, str], None] = lambda lang, stage: None) -> BuildReport:
+    """Build the requested formats of the requested languages into ``out_dir`` and report what happened."""
     booklet = load_booklet(root)                                  # raises with every content problem
+    check_out_dir(out_dir, root)
     langs = shard_languages(select_languages(booklet, options.langs), options.shard)
     formats = select_formats(options.formats)
     check_pdf_variant(options.pdf_variant)
     catalogs = load_catalogs(booklet, langs)                      # every .po problem, before any work
-    langs = release_languages(booklet, langs, catalogs, options.draft, warnings if warnings is not None else [])
+    warnings: list[Problem] = []
+    langs = release_languages(booklet, langs, catalogs, options.draft, warnings)
+    if out_dir.is_dir():
+        recover(out_dir)                                          # finish an interrupted publication first
     timestamp = build_timestamp(booklet)
-    fingerprints = _fingerprints(booklet, langs, formats, options.draft, timestamp, options.pdf_variant)
-    reused = {} if options.force else _up_to_date(out_dir, fingerprints)  # languages whose inputs did not change
+    fingerprints = state.fingerprints(booklet, langs, formats, options.draft, timestamp, options.pdf_variant,
+                                      template_dirs(booklet.root))
+    recorded, published = state.load_state(out_dir), load_published(out_dir)
+    reused = {} if options.force else state.up_to_date(out_dir, recorded, fingerprints)
     stale = [lang for lang in langs if lang not in reused]
-    if not stale:
-        return [reused[lang] for lang in langs]                   # nothing changed: write nothing
-    out_dir.mkdir(parents=True, exist_ok=True)
-    # Outputs go to a staging folder and are moved in only when every language succeeded,
-    # so a failed build leaves the previous outputs (and manifest) untouched.
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    if not stale:                                                 # nothing changed: write nothing
+        results = [reused[lang] for lang in langs]
+        return _report(booklet, out_dir, results, (), warnings, published, options.strict)
+    tasks = [LanguageTask(booklet, lang, catalogs[lang], tuple(formats), Path(), timestamp, options.draft,
+                          options.pdf_variant, published.paths(bcp47(lang))) for lang in stale]
     try:
-        tasks = [LanguageTask(booklet, lang, catalogs[lang], tuple(formats), staging, timestamp, options.draft, options.pdf_variant)
-                 for lang in stale]
-        built = {r.lang: _publish(r, staging, out_dir) for r in _run(tasks, options.jobs, progress, on_stage)}
-        results = [reused.get(lang) or built[lang] for lang in langs]
-        write_manifest(out_dir, results)                          # describes finished files
-        recorded = _updated_state(out_dir, results, fingerprints)
-        write_download_page(out_dir, booklet, {lang: entry["counts"] for lang, entry in recorded.items()})
-        write_state(out_dir, recorded)                            # last: a crash before it means a rebuild
+        return _build_and_publish(booklet, out_dir, tasks, options, reused, recorded, published, fingerprints,
+                                  warnings, progress, on_stage)
+    except OSError as error:
+        if error.errno in DISK_ERRORS:
+            raise disk_problem(error, out_dir) from None
+        raise
+
+
+def _build_and_publish(booklet, out_dir, tasks, options, reused, recorded, published, fingerprints, warnings,
+                       progress, on_stage) -> BuildReport:
+    """Build the stale languages into a staging folder, then publish it with the manifest, page and record."""
+    # Everything this build changes is staged first, so a failed or interrupted build leaves the
+    # previous outputs untouched, and publishing is one journalled set of renames (publish.py).
+    staging = make_staging(out_dir)
+    try:
+        tasks = [replace(task, out_dir=staging) for task in tasks]
+        built = {r.lang: r for r in workers.run(build_language, tasks, options.jobs, attrgetter("lang"), on_stage, progress)}
+        langs = [lang for lang in booklet.languages if lang in reused or lang in built]
+        manifest = published.merged(entry_for(staging, o) for r in built.values() for o in r.outputs)
+        results = [reused.get(lang) or _moved(built[lang], staging, out_dir) for lang in langs]
+        report = _report(booklet, out_dir, results, tuple(built), warnings, manifest, options.strict)
+        record = state.updated(recorded, staging, list(built.values()), fingerprints)
+        write_manifest(staging, manifest)                         # describes finished files
+        write_download_page(staging, booklet, {lang: entry["counts"] for lang, entry in record.items()}, manifest)
+        state.write_state(staging, record)
+        publish(staging, out_dir)
+        return report
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return results
 
 
-def _fingerprints(booklet: Booklet, langs: Sequence[str], formats: Sequence[str], draft: bool, timestamp: dt.datetime,
-                  pdf_variant: str) -> dict[str, str]:
-    """Return each language's input fingerprint."""
-    formats = [*formats, f"--pdf-variant={pdf_variant}"]                  # the variant changes the PDFs too
-    shared = state.shared_fingerprint(booklet, template_dirs(booklet.root), formats, draft, timestamp.isoformat())
-    return {lang: state.language_fingerprint(shared, booklet, lang) for lang in langs}
+def _report(booklet: Booklet, out_dir: Path, results: Sequence[LanguageResult], rebuilt: Sequence[str],
+            warnings: list[Problem], manifest: Manifest, strict: bool) -> BuildReport:
+    """Collect every warning of the build; with ``strict``, raise them as errors instead."""
+    found = [*warnings, *translation_warnings(booklet, results), *page_count_warnings(booklet, results, manifest)]
+    if strict and found:
+        raise BookletError([*found, Problem(Location(Path("--strict")), f"{len(found)} warnings and --strict is set; nothing was published")])
+    return BuildReport(out_dir, tuple(results), tuple(rebuilt), tuple(found))
 
 
-def _up_to_date(out_dir: Path, fingerprints: dict[str, str]) -> dict[str, LanguageResult]:
-    """Return the recorded results of languages whose fingerprint matches and whose outputs are intact."""
-    recorded = state.load_state(out_dir)
-    reused = {}
-    for lang, fingerprint in fingerprints.items():
-        entry = recorded.get(lang)
-        if isinstance(entry, dict) and entry.get("fingerprint") == fingerprint and state.outputs_intact(out_dir, entry["outputs"]):
-            outputs = tuple(Output(e["lang"], e["format"], out_dir / e["path"], e["bytes"], e["sha256"], e.get("pages"))
-                            for e in entry["outputs"])
-            reused[lang] = LanguageResult(lang, outputs, entry.get("counts", {}))
-    return reused
+def _moved(result: LanguageResult, staging: Path, out_dir: Path) -> LanguageResult:
+    """Return a result with its files' paths where publishing puts them."""
+    outputs = tuple(replace(o, path=out_dir / o.path.relative_to(staging)) for o in result.outputs)
+    return replace(result, outputs=outputs)
 
 
-def _updated_state(out_dir: Path, results: Sequence[LanguageResult], fingerprints: dict[str, str]) -> dict:
-    """Return the recorded state with this run's languages: fingerprint, outputs and translation counts."""
-    recorded = state.load_state(out_dir)
-    for result in results:
-        recorded[result.lang] = {"fingerprint": fingerprints.get(result.lang, ""), "counts": result.counts,
-                                 "outputs": [_manifest_entry(out_dir, o) for o in result.outputs]}
-    return recorded
-
-
-def write_state(out_dir: Path, recorded: dict) -> None:
-    """Write the record that incremental builds and the download page read."""
-    atomic_write(out_dir / state.STATE_FILE, (json.dumps(recorded, indent=1, sort_keys=True) + "\n").encode())
+def build_language(task: LanguageTask, on_stage: Callable[[str], None] = lambda stage: None) -> LanguageResult:
+    """Render one language once and write each requested format from that rendering."""
+    log.info("Rendering %s", task.lang)
+    on_stage("render")
+    translator = Translator(task.lang, task.catalog, task.booklet.root, use_fuzzy=task.draft)
+    view = render_view(task.booklet, translator, draft=task.draft)
+    dirs = template_dirs(task.booklet.root)
+    job = LanguageJob(task.booklet, view, make_environment(dirs), translator, task.out_dir, task.timestamp, dirs,
+                      task.published)
+    outputs = write_formats(job, task.formats, task.pdf_variant, on_stage)   # one typesetting for every format
+    return LanguageResult(task.lang, tuple(outputs), dict(translator.counts))
 
 
 def select_languages(booklet: Booklet, requested: Sequence[str] | None) -> list[str]:
@@ -190,43 +226,6 @@ def content_coverage(booklet: Booklet, catalog: Catalog | None) -> float:
     return 100.0 * done / len(texts) if texts else 100.0
 
 
-def shard_languages(langs: Sequence[str], shard: str | None) -> list[str]:
-    """Return the languages of shard ``K/N`` (every N-th language, starting with the K-th)."""
-    if not shard:
-        return list(langs)
-    try:
-        index, count = (int(part) for part in shard.split("/"))
-    except ValueError:
-        index, count = 0, 0
-    if not 1 <= index <= count:
-        raise BookletError([Problem(Location(Path("--shard")), f"--shard must be K/N with 1 ≤ K ≤ N, not {shard!r}")])
-    return [lang for position, lang in enumerate(langs) if position % count == index - 1]
-
-
-def merge(root: Path, out_dir: Path, inputs: Sequence[Path]) -> list[dict]:
-    """Combine the outputs of shard builds into ``out_dir``: files, manifest, build record and download page."""
-    booklet = load_booklet(root)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    entries: dict[str, dict] = {}
-    recorded = state.load_state(out_dir)
-    for folder in inputs:
-        manifest = folder / "manifest.json"
-        if not manifest.is_file():
-            raise BookletError([Problem(Location(manifest), "no manifest.json: is this the output folder of a build?")])
-        for entry in json.loads(manifest.read_text(encoding="utf-8"))["outputs"]:
-            if folder.resolve() != out_dir.resolve():
-                target = out_dir / entry["path"]
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(folder / entry["path"], target)
-            entries[entry["path"]] = entry
-        recorded.update(state.load_state(folder))
-    data = {"outputs": sorted(entries.values(), key=lambda e: (e["lang"], e["format"], e["path"]))}
-    atomic_write(out_dir / "manifest.json", (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    write_download_page(out_dir, booklet, {lang: entry.get("counts", {}) for lang, entry in recorded.items()})
-    write_state(out_dir, recorded)
-    return data["outputs"]
-
-
 def select_formats(requested: Sequence[str] | None) -> list[str]:
     """Return the requested format names, checked against the registry."""
     if not requested:
@@ -266,123 +265,6 @@ def build_timestamp(booklet: Booklet) -> dt.datetime:
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
     return dt.datetime.combine(booklet.edition, dt.time(), dt.timezone.utc)
-
-
-def _run(tasks: list[LanguageTask], jobs: int | None, progress: Callable[[LanguageResult], None],
-         on_stage: Callable[[str, str], None]) -> list[LanguageResult]:
-    """Build the languages, in parallel processes when more than one job is allowed; collect all failures."""
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
-    results, problems = [], []
-    if jobs == 1:
-        global _stage_sink
-        _stage_sink = on_stage
-        for task in tasks:
-            _collect(_attempt(task), results, problems, progress)
-        return _raise_or(results, problems)
-    queue = multiprocessing.get_context().Queue()
-    listener = threading.Thread(target=_relay_stages, args=(queue, on_stage), daemon=True)
-    listener.start()
-    try:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_set_stage_queue, initargs=(queue,)) as pool:
-            for future in as_completed([pool.submit(_attempt, task) for task in tasks]):
-                _collect(future.result(), results, problems, progress)
-    finally:
-        queue.put(None)
-        listener.join(timeout=5)
-    return _raise_or(results, problems)
-
-
-def _raise_or(results: list[LanguageResult], problems: list[Problem]) -> list[LanguageResult]:
-    """Raise the collected problems, or return the results."""
-    if problems:
-        raise BookletError(problems)
-    return results
-
-
-#: Where a worker reports "language entered stage" events: a callback, or a queue to the main process.
-_stage_sink: Callable[[str, str], None] = lambda lang, stage: None
-
-
-def _set_stage_queue(queue) -> None:
-    """Worker initializer: report stages through the queue shared with the main process."""
-    global _stage_sink
-    _stage_sink = lambda lang, stage: queue.put((lang, stage))
-
-
-def _relay_stages(queue, on_stage: Callable[[str, str], None]) -> None:
-    """Main-process thread: pass the workers' stage events to ``on_stage`` until None arrives."""
-    for event in iter(queue.get, None):
-        on_stage(*event)
-
-
-def _collect(outcome, results: list, problems: list, progress: Callable[[LanguageResult], None]) -> None:
-    """Sort one language's outcome into results or problems."""
-    if isinstance(outcome, BookletError):
-        problems.extend(outcome.problems)
-    else:
-        results.append(outcome)
-        progress(outcome)
-
-
-def _attempt(task: LanguageTask) -> LanguageResult | BookletError:
-    """Build one language, returning its user errors instead of raising them across processes."""
-    try:
-        return build_language(task)
-    except BookletError as error:
-        return error
-
-
-def build_language(task: LanguageTask) -> LanguageResult:
-    """Render one language once and write each requested format from that rendering."""
-    lang = task.lang
-    log.info("Rendering %s", lang)
-    _stage_sink(lang, "render")
-    translator = Translator(lang, task.catalog, task.booklet.root, use_fuzzy=task.draft)
-    view = render_view(task.booklet, translator, draft=task.draft)
-    dirs = template_dirs(task.booklet.root)
-    job = LanguageJob(task.booklet, view, make_environment(dirs), translator, task.out_dir, task.timestamp, dirs)
-    outputs = write_formats(job, task.formats, task.pdf_variant, lambda stage: _stage_sink(lang, stage))  # PDFs share one layout
-    return LanguageResult(lang, tuple(outputs), dict(translator.counts))
-
-
-def _publish(result: LanguageResult, staging: Path, out_dir: Path) -> LanguageResult:
-    """Move a language's staged files into the output folder."""
-    moved = []
-    for output in result.outputs:
-        target = out_dir / output.path.relative_to(staging)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(output.path, target)
-        moved.append(replace(output, path=target))
-    return replace(result, outputs=tuple(moved))
-
-
-def write_manifest(out_dir: Path, results: Sequence[LanguageResult]) -> Path:
-    """Write manifest.json describing every output, merged with entries of languages not rebuilt."""
-    path = out_dir / "manifest.json"
-    entries = {}
-    if path.is_file():
-        try:
-            for entry in json.loads(path.read_text(encoding="utf-8")).get("outputs", []):
-                if (out_dir / entry["path"]).is_file():
-                    entries[(entry["lang"], entry["format"], entry["path"])] = entry
-        except (ValueError, KeyError, TypeError, AttributeError):
-            entries = {}
-    for result in results:
-        for output in result.outputs:
-            entry = _manifest_entry(out_dir, output)
-            entries[(entry["lang"], entry["format"], entry["path"])] = entry
-    data = {"outputs": sorted(entries.values(), key=lambda e: (e["lang"], e["format"], e["path"]))}
-    atomic_write(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    return path
-
-
-def _manifest_entry(out_dir: Path, output: Output) -> dict:
-    """Describe one output as a manifest entry."""
-    entry = {"lang": output.lang, "format": output.format, "path": output.path.relative_to(out_dir).as_posix(),
-             "bytes": output.bytes, "sha256": output.sha256}
-    if output.pages is not None:
-        entry["pages"] = output.pages
-    return entry
 
 
 def translation_warnings(booklet: Booklet, results: Sequence[LanguageResult]) -> list[Problem]:

@@ -58,7 +58,7 @@ class Preview:
         started = time.monotonic()
         try:
             options = BuildOptions(langs=langs or self.langs or None, formats=["html"], jobs=1, draft=True)
-            results = pipeline.build(self.root, self.out_dir, options)
+            results = pipeline.build(self.root, self.out_dir, options).results
             problems = []
             self.log.write(f"rebuilt {', '.join(r.lang for r in results)} in {time.monotonic() - started:.1f} s\n")
         except BookletError as error:

@@ -6,14 +6,18 @@ requested formats, draft mode and the build timestamp. ``--force`` ignores it.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 
+from .fsutil import atomic_write
 from .i18n import catalog_path
+from .manifest import entry_for
 from .model import Booklet, Image
+from .outputs import LanguageResult, Output
 
 STATE_FILE = ".booklet-state.json"
 _PACKAGE = Path(__file__).resolve().parent
@@ -77,3 +81,37 @@ def outputs_intact(out_dir: Path, entries: Sequence[dict]) -> bool:
         if hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
             return False
     return True
+
+
+def fingerprints(booklet: Booklet, langs: Sequence[str], formats: Sequence[str], draft: bool, timestamp: dt.datetime,
+                 pdf_variant: str, template_dirs: Sequence[Path]) -> dict[str, str]:
+    """Return each language's input fingerprint."""
+    formats = [*formats, f"--pdf-variant={pdf_variant}"]                  # the variant changes the PDFs too
+    shared = shared_fingerprint(booklet, template_dirs, formats, draft, timestamp.isoformat())
+    return {lang: language_fingerprint(shared, booklet, lang) for lang in langs}
+
+
+def up_to_date(out_dir: Path, recorded: Mapping, fingerprints: Mapping[str, str]) -> dict[str, LanguageResult]:
+    """Return the recorded results of languages whose fingerprint matches and whose outputs are intact."""
+    reused = {}
+    for lang, fingerprint in fingerprints.items():
+        entry = recorded.get(lang)
+        if isinstance(entry, dict) and entry.get("fingerprint") == fingerprint and outputs_intact(out_dir, entry["outputs"]):
+            outputs = tuple(Output(e["lang"], e["format"], out_dir / e["path"], e["bytes"], e["sha256"], e.get("pages"))
+                            for e in entry["outputs"])
+            reused[lang] = LanguageResult(lang, outputs, entry.get("counts", {}))
+    return reused
+
+
+def updated(recorded: Mapping, out_dir: Path, results: Sequence[LanguageResult], fingerprints: Mapping[str, str]) -> dict:
+    """Return the record with this run's languages: fingerprint, outputs (relative to ``out_dir``) and counts."""
+    record = dict(recorded)
+    for result in results:
+        record[result.lang] = {"fingerprint": fingerprints.get(result.lang, ""), "counts": result.counts,
+                               "outputs": [entry_for(out_dir, o).as_dict() for o in result.outputs]}
+    return record
+
+
+def write_state(folder: Path, recorded: Mapping) -> None:
+    """Write the record that incremental builds and the download page read."""
+    atomic_write(folder / STATE_FILE, (json.dumps(recorded, indent=1, sort_keys=True) + "\n").encode())

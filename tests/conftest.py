@@ -50,5 +50,5 @@ def multilingual_build(tmp_path_factory):
     root = tmp_path_factory.mktemp("multi") / "multilingual"
     shutil.copytree(FIXTURES / "multilingual", root)
     out = root / "dist"
-    results = pipeline.build(root, out, BuildOptions(jobs=2))
+    results = pipeline.build(root, out, BuildOptions(jobs=2)).results
     return root, out, results

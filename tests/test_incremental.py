@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import os
 
-from booklet import pipeline
+from booklet import pipeline, shards
 from booklet.pipeline import BuildOptions
 from booklet.i18n import catalog_path
 
@@ -16,9 +16,9 @@ def mtimes(folder):
 
 def test_nothing_changed_writes_nothing_and_one_catalog_rebuilds_one_language(project, tmp_path):
     root, out = project("multilingual"), tmp_path / "out"
-    first = pipeline.build(root, out, BuildOptions(formats=["epub"], jobs=1))
+    first = pipeline.build(root, out, BuildOptions(formats=["epub"], jobs=1)).results
     before = mtimes(out)
-    again = pipeline.build(root, out, BuildOptions(formats=["epub"], jobs=1))
+    again = pipeline.build(root, out, BuildOptions(formats=["epub"], jobs=1)).results
     assert mtimes(out) == before
     assert [o.sha256 for r in again for o in r.outputs] == [o.sha256 for r in first for o in r.outputs]
     po = catalog_path(root, "ru")
@@ -55,11 +55,11 @@ def test_deleted_output_is_rebuilt(project, tmp_path):
 
 def test_shards_split_languages_and_merge_into_one_output(project, tmp_path):
     root = project("multilingual")
-    first = pipeline.build(root, tmp_path / "s1", BuildOptions(formats=["epub"], jobs=1, shard="1/2"))
-    second = pipeline.build(root, tmp_path / "s2", BuildOptions(formats=["epub"], jobs=1, shard="2/2"))
+    first = pipeline.build(root, tmp_path / "s1", BuildOptions(formats=["epub"], jobs=1, shard="1/2")).results
+    second = pipeline.build(root, tmp_path / "s2", BuildOptions(formats=["epub"], jobs=1, shard="2/2")).results
     assert [r.lang for r in first] == ["en", "ar"] and [r.lang for r in second] == ["ru"]
-    outputs = pipeline.merge(root, tmp_path / "dist", [tmp_path / "s1", tmp_path / "s2"])
-    assert sorted(e["path"] for e in outputs) == ["multi-ar.epub", "multi-en.epub", "multi-ru.epub"]
+    manifest = shards.merge(root, tmp_path / "dist", [tmp_path / "s1", tmp_path / "s2"])
+    assert sorted(e.path for e in manifest.entries) == ["multi-ar.epub", "multi-en.epub", "multi-ru.epub"]
     manifest = json.loads((tmp_path / "dist/manifest.json").read_text())
     assert {e["lang"] for e in manifest["outputs"]} == {"en", "ru", "ar"}
     page = (tmp_path / "dist/index.html").read_text()

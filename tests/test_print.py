@@ -14,6 +14,7 @@ from booklet.pipeline import BuildOptions
 from booklet.content import load_booklet
 from booklet.errors import BookletError
 from booklet.formats.pdf import BLEED_MM, PAGE_SIZES_MM
+from booklet.manifest import Entry, Manifest
 from booklet.imposition import (blank_page_count, describe_page_count, padded_page_count, page_count_warnings,
                                 saddle_stitch, sheet_count)
 from booklet.outputs import Output
@@ -81,14 +82,11 @@ def test_a_language_that_needs_another_sheet_is_warned_about(tmp_path):
         "(23 pages, 24 printed); 1 page(s) shorter would fit the same sheets"]
 
 
-def test_the_source_page_count_comes_from_the_manifest_when_not_rebuilt(tmp_path):
+def test_the_source_page_count_comes_from_the_published_manifest_when_not_rebuilt(tmp_path):
     booklet = load_booklet(shutil.copytree(FIXTURES / "multilingual", tmp_path / "multi"))
-    out = tmp_path / "dist"
-    out.mkdir()
-    entry = {"lang": "en", "format": "pdf", "path": "multi-en.pdf", "pages": 20}
-    (out / "manifest.json").write_text(json.dumps({"outputs": [entry]}))
-    assert len(page_count_warnings(booklet, [_result("ar", 21)], out)) == 1
-    assert page_count_warnings(booklet, [_result("ar", 20)], out) == []
+    published = Manifest((Entry("en", "pdf", "multi-en.pdf", 1, "0" * 64, 20),))
+    assert len(page_count_warnings(booklet, [_result("ar", 21)], published)) == 1
+    assert page_count_warnings(booklet, [_result("ar", 20)], published) == []
     assert page_count_warnings(booklet, [_result("ar", 21)]) == []     # nothing to compare with
 
 
@@ -113,7 +111,7 @@ def printed(tmp_path_factory):
     """Build the longer multilingual booklet (en, ru, ar) as screen, print and booklet PDFs."""
     root = _longer_multilingual(tmp_path_factory.mktemp("printed") / "multi")
     out = root / "dist"
-    results = pipeline.build(root, out, BuildOptions(formats=PDF_FORMATS, jobs=2))
+    results = pipeline.build(root, out, BuildOptions(formats=PDF_FORMATS, jobs=2)).results
     return out, {result.lang: {o.format: o for o in result.outputs} for result in results}
 
 
@@ -255,8 +253,8 @@ def test_trim_size_follows_the_page_size(make_project, tmp_path, page_size):
 def test_the_three_pdfs_are_reproducible(project, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     root = project("minimal")
-    first = pipeline.build(root, tmp_path / "one", BuildOptions(formats=PDF_FORMATS, jobs=1))
-    second = pipeline.build(root, tmp_path / "two", BuildOptions(formats=PDF_FORMATS, jobs=1))
+    first = pipeline.build(root, tmp_path / "one", BuildOptions(formats=PDF_FORMATS, jobs=1)).results
+    second = pipeline.build(root, tmp_path / "two", BuildOptions(formats=PDF_FORMATS, jobs=1)).results
     assert [o.sha256 for r in first for o in r.outputs] == [o.sha256 for r in second for o in r.outputs]
     assert len({o.sha256 for r in first for o in r.outputs}) == 3
 

@@ -26,7 +26,7 @@ def sample_build(tmp_path_factory):
     root = tmp_path_factory.mktemp("sample") / "booklet"
     for name in ("content", "locales"):
         shutil.copytree(PROJECT_ROOT / name, root / name)
-    results = pipeline.build(root, root / "dist", BuildOptions(jobs=2))
+    results = pipeline.build(root, root / "dist", BuildOptions(jobs=2)).results
     return root, root / "dist", {r.lang: r for r in results}
 
 

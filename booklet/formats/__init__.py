@@ -1,16 +1,25 @@
 """Output formats at the edge of the pipeline; each turns one language's rendering into files.
 
-A format is an object with a ``name``, an output ``suffix`` and a
-``write(job) -> list[Output]`` method; :data:`FORMATS` maps names to formats,
-in the order they are built.
+The contract (WeasyPrint's ``VARIANTS``, mdBook's ``Renderer``): a format is an
+object with a ``name``, an output ``suffix`` and a
+``write(job, products) -> list[Output]`` method, registered once in
+:data:`FORMAT_CLASSES`. ``products`` is what the formats of one language share:
+its WeasyPrint typesetting, made on first use and at most once (the screen,
+print and booklet PDFs and the EPUB's cover image all come from it), and the
+files written so far in this run. Nothing bypasses :data:`FORMATS`.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import ClassVar, Protocol
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from ..outputs import LanguageJob, Output
+
+if TYPE_CHECKING:
+    from .pdf import Layout
 
 
 class Format(Protocol):
@@ -19,7 +28,7 @@ class Format(Protocol):
     name: ClassVar[str]
     suffix: ClassVar[str]
 
-    def write(self, job: LanguageJob) -> list[Output]:
+    def write(self, job: LanguageJob, products: Products) -> list[Output]:
         """Write this format's files for one language and describe them."""
 
 
@@ -33,10 +42,40 @@ FORMAT_CLASSES: dict[str, tuple[str, str]] = {
     "booklet": ("booklet.formats.printed", "BookletFormat"),
     "html": ("booklet.formats.html", "HtmlFormat"),
 }
-#: Formats typeset from one WeasyPrint layout per language, so they are written together (formats/printed.py).
-SHARED_LAYOUT = ("pdf", "print", "booklet")
 #: ``--pdf-variant`` choices (WeasyPrint's names): PDF/UA-1 for reading, the default; PDF/A-3u for archiving.
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3u")
+#: Formats that are pages of the typeset document; the EPUB only takes its cover image from it.
+PAGED_FORMATS = ("pdf", "print", "booklet")
+
+
+@dataclass
+class Products:
+    """What the formats of one language share: one typesetting, and the files written so far."""
+
+    job: LanguageJob
+    #: The formats requested in this run, in build order.
+    names: tuple[str, ...]
+    variant: str = PDF_VARIANTS[0]
+    #: Files written by the formats before this one, in this run.
+    written: list[Output] = field(default_factory=list)
+
+    @functools.cached_property
+    def layout(self) -> Layout:
+        """Typeset the whole document once (with the print PDF's bleed when ``print`` is requested)."""
+        from .pdf import lay_out
+
+        return lay_out(self.job, self.variant, press="print" in self.names)
+
+    @functools.cached_property
+    def cover_png(self) -> bytes | None:
+        """Return the cover page as a PNG: page 1 of the shared layout, or the cover typeset alone for an EPUB-only run."""
+        from .pdf import cover_layout, page_png
+
+        if not any(s.kind == "cover" for s in self.job.view.sections):
+            return None
+        if any(name in PAGED_FORMATS for name in self.names) or "layout" in self.__dict__:
+            return page_png(self.layout.screen)
+        return page_png(cover_layout(self.job).screen)
 
 
 class _Registry(Mapping[str, Format]):
@@ -63,16 +102,9 @@ FORMATS: Mapping[str, Format] = _Registry()
 
 def write_formats(job: LanguageJob, names: Sequence[str], pdf_variant: str = PDF_VARIANTS[0],
                   stage: Callable[[str], None] = lambda name: None) -> list[Output]:
-    """Write the named formats for one language, in order; the PDF formats share one layout."""
-    shared: dict[str, list[Output]] = {}
-    if any(name in SHARED_LAYOUT for name in names):
-        from .printed import write_pdfs
-
-        stage("pdf")
-        shared = write_pdfs(job, names, pdf_variant)
-    outputs = []
+    """Write the named formats for one language, in registry order, all from one shared typesetting."""
+    products = Products(job, tuple(names), pdf_variant)
     for name in names:
-        if name not in shared:
-            stage(name)
-        outputs += shared[name] if name in shared else FORMATS[name].write(job)
-    return outputs
+        stage(name)
+        products.written.extend(FORMATS[name].write(job, products))
+    return list(products.written)

@@ -6,12 +6,12 @@ the package, unique author ids, and a deterministic re-pack of the zip.
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import html
 import io
 import uuid
 import zipfile
+from typing import TYPE_CHECKING
 
 from ebooklib import epub
 
@@ -20,6 +20,9 @@ from ..fsutil import atomic_write
 from ..outputs import LanguageJob, Output
 from ..render import render_template
 from .styles import check_coverage, stylesheet
+
+if TYPE_CHECKING:
+    from . import Products
 
 ACCESSIBILITY = [
     ("schema:accessMode", "textual"),
@@ -41,28 +44,6 @@ def book_identifier(slug: str, lang: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'booklet:{slug}/{lang}')}"
 
 
-#: Height in pixels of the cover image that reading systems show in their libraries.
-COVER_HEIGHT = 1600
-
-
-def _cover_png(job: LanguageJob) -> bytes | None:
-    """Typeset the cover section alone with WeasyPrint and render it to a PNG, for the EPUB's cover image."""
-    import pypdfium2
-
-    from .pdf import lay_out
-
-    covers = [s for s in job.view.sections if s.kind == "cover"]
-    if not covers:
-        return None
-    cover_job = dataclasses.replace(job, view=dataclasses.replace(job.view, sections=covers[:1]))
-    layout = lay_out(cover_job)
-    page = pypdfium2.PdfDocument(layout.screen)[0]
-    image = page.render(scale=COVER_HEIGHT / page.get_height()).to_pil()
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
-
-
 def _link_files(xhtml: str, view) -> str:
     """Point links to sections (``#id``) at the section's own file, since each section is a file."""
     for section in view.sections:
@@ -76,8 +57,8 @@ class EpubFormat:
     name = "epub"
     suffix = ".epub"
 
-    def write(self, job: LanguageJob) -> list[Output]:
-        """Build and write ``<slug>-<lang>.epub``."""
+    def write(self, job: LanguageJob, products: Products) -> list[Output]:
+        """Build and write ``<slug>-<lang>.epub``; its cover image is the first page of the shared layout."""
         view = job.view
         chapters = {s.id: _link_files(render_template(job.env, "epub/chapter.xhtml", job.translator, book=view, section=s), view)
                     for s in view.sections if s.kind != "contents"}
@@ -113,7 +94,7 @@ class EpubFormat:
         book.add_item(epub.EpubNcx())
         book.add_item(nav)
         book.spine = [item for _, item in items]
-        cover = _cover_png(job)
+        cover = products.cover_png
         if cover:
             book.set_cover("images/cover.png", cover, create_page=False)
         data = self._pack(book, job)

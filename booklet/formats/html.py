@@ -9,7 +9,9 @@ pipeline publishes the folder file by file and the manifest lists each file.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -19,6 +21,9 @@ from ..fsutil import atomic_write
 from ..outputs import LanguageJob, Output
 from ..render import render_template
 from .styles import check_coverage, stylesheet
+
+if TYPE_CHECKING:
+    from . import Products
 
 #: Font files are written as WOFF (zlib, deterministic, no extra dependency), named after the source file.
 FONT_FLAVOR = "woff"
@@ -43,23 +48,17 @@ def demote_headings(html: Markup) -> Markup:
     return Markup(str(html).replace("<h2>", "<h3>").replace("</h2>", "</h3>"))
 
 
-def sibling_downloads(job: LanguageJob) -> list[tuple[str, str]]:
-    """Return (kind, file name) of the language's other outputs that exist, to link from the edition.
+def sibling_downloads(job: LanguageJob, written: Sequence[Output]) -> list[tuple[str, str]]:
+    """Return (kind, file name) of the language's other outputs, to link from the edition.
 
-    Formats are written in registry order and the web edition comes last, so the files of
-    this run are already in the staging folder; files of earlier runs are in the output
-    folder, which holds the staging folder.
+    They are the files the formats before this one wrote in this run (``written``), and the
+    language's files that the published manifest lists (``job.published``): nothing is probed on disk.
     """
     stem = f"{job.booklet.slug}-{job.view.tag}"
-    folders = [job.out_dir]
-    if job.out_dir.name.startswith(".staging-"):
-        folders.append(job.out_dir.parent)
-    found = []
-    for kind, name in (("pdf", f"{stem}.pdf"), ("epub", f"{stem}.epub"),
-                       ("print", f"{stem}-print.pdf"), ("booklet", f"{stem}-booklet.pdf")):
-        if any((folder / name).is_file() for folder in folders):
-            found.append((kind, name))
-    return found
+    names = {output.path.name for output in written} | set(job.published)
+    return [(kind, name) for kind, name in (("pdf", f"{stem}.pdf"), ("epub", f"{stem}.epub"),
+                                            ("print", f"{stem}-print.pdf"), ("booklet", f"{stem}-booklet.pdf"))
+            if name in names]
 
 
 def _image_files(job: LanguageJob) -> list[tuple[Path, str]]:
@@ -83,12 +82,12 @@ class HtmlFormat:
     name = "html"
     suffix = "/index.html"
 
-    def write(self, job: LanguageJob) -> list[Output]:
+    def write(self, job: LanguageJob, products: Products) -> list[Output]:
         """Render and write the edition folder; return one Output per file, the page first."""
         view = job.view
         folder = edition_folder(job)
         page = render_template(job.env, "html/edition.html", job.translator, book=view,
-                               downloads=sibling_downloads(job), demote=demote_headings, has_contents=any(s.kind == "contents" for s in view.sections))
+                               downloads=sibling_downloads(job, products.written), demote=demote_headings, has_contents=any(s.kind == "contents" for s in view.sections))
         check_coverage(job, page)
         fonts = fonts_for(job.booklet.fonts, view.lang)
         files: list[tuple[str, bytes]] = [("index.html", page.encode("utf-8"))]

@@ -2,17 +2,20 @@
 
 The layout has bleed and crop marks (the print PDF). The screen PDF is the same
 layout written with every page box set to the trim size, so the three PDF formats
-(screen, print, booklet) share one WeasyPrint layout and one painting per language;
-see :func:`lay_out` and ``formats/printed.py``.
+(screen, print, booklet) and the EPUB's cover image share one WeasyPrint layout and
+one painting per language: :func:`lay_out` makes it, once, for
+:class:`booklet.formats.Products`; each format takes what it needs from there.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import pydyf
@@ -28,6 +31,9 @@ from ..outputs import LanguageJob, Output
 from ..render import render_template
 from . import PDF_VARIANTS
 from .styles import check_coverage, stylesheet
+
+if TYPE_CHECKING:
+    from . import Products
 
 #: Bleed on every side of the print PDF, in mm: what print shops ask for. A constant, not a booklet setting;
 #: the cover's backgrounds overshoot the trim by more than this (templates/style/print.css).
@@ -196,13 +202,31 @@ class PdfFormat:
     name = "pdf"
     suffix = ".pdf"
 
-    def write(self, job: LanguageJob) -> list[Output]:
-        """Typeset and write ``<slug>-<lang>.pdf``."""
-        return self.write_layout(job, lay_out(job))
-
-    def write_layout(self, job: LanguageJob, layout: Layout) -> list[Output]:
-        """Write ``<slug>-<lang>.pdf`` from a layout."""
+    def write(self, job: LanguageJob, products: Products) -> list[Output]:
+        """Write ``<slug>-<lang>.pdf`` from the language's shared layout."""
+        layout = products.layout
         return [write_output(job, self.name, self.suffix, layout.screen, layout.pages)]
+
+
+def cover_layout(job: LanguageJob) -> Layout:
+    """Typeset the cover section alone: the EPUB's cover when no paged format is built."""
+    covers = [s for s in job.view.sections if s.kind == "cover"][:1]
+    return lay_out(dataclasses.replace(job, view=dataclasses.replace(job.view, sections=covers)))
+
+
+#: Height in pixels of the cover image that reading systems show in their libraries.
+COVER_HEIGHT = 1600
+
+
+def page_png(pdf: bytes, index: int = 0) -> bytes:
+    """Render one page of a PDF to a PNG ``COVER_HEIGHT`` pixels high (PDFium)."""
+    import pypdfium2
+
+    page = pypdfium2.PdfDocument(pdf)[index]
+    image = page.render(scale=COVER_HEIGHT / page.get_height()).to_pil()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
 
 
 def write_output(job: LanguageJob, name: str, suffix: str, data: bytes, pages: int) -> Output:

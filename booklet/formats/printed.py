@@ -10,17 +10,18 @@ and fold. :mod:`booklet.imposition` gives the page order; ``formats/sheets.py``
 places the pages with pypdf.
 
 The screen PDF, the print PDF and the booklet come from one WeasyPrint layout per
-language: :func:`write_pdfs` typesets once and writes every requested PDF format
-from that layout. The pipeline calls it for the three together; each format's own
-``write(job)`` typesets on its own, for callers that want only that format.
+language, :attr:`booklet.formats.Products.layout`, typeset on first use.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ..imposition import sheet_count
 from ..outputs import LanguageJob, Output
-from .pdf import DEFAULT_PDF_VARIANT, Layout, PdfFormat, lay_out, write_output
+from .pdf import write_output
+
+if TYPE_CHECKING:
+    from . import Products
 
 
 class PrintFormat:
@@ -29,12 +30,9 @@ class PrintFormat:
     name = "print"
     suffix = "-print.pdf"
 
-    def write(self, job: LanguageJob) -> list[Output]:
-        """Typeset and write ``<slug>-<lang>-print.pdf``."""
-        return self.write_layout(job, lay_out(job, press=True))
-
-    def write_layout(self, job: LanguageJob, layout: Layout) -> list[Output]:
-        """Write ``<slug>-<lang>-print.pdf`` from a layout made with ``press=True``."""
+    def write(self, job: LanguageJob, products: Products) -> list[Output]:
+        """Write ``<slug>-<lang>-print.pdf`` from the shared layout (made with the bleed since ``print`` is requested)."""
+        layout = products.layout
         return [write_output(job, self.name, self.suffix, layout.press, layout.pages)]
 
 
@@ -44,26 +42,11 @@ class BookletFormat:
     name = "booklet"
     suffix = "-booklet.pdf"
 
-    def write(self, job: LanguageJob) -> list[Output]:
-        """Typeset and write ``<slug>-<lang>-booklet.pdf``."""
-        return self.write_layout(job, lay_out(job))
-
-    def write_layout(self, job: LanguageJob, layout: Layout) -> list[Output]:
-        """Impose the layout's trimmed pages and write ``<slug>-<lang>-booklet.pdf``; its pages are sheet sides."""
+    def write(self, job: LanguageJob, products: Products) -> list[Output]:
+        """Impose the shared layout's trimmed pages and write ``<slug>-<lang>-booklet.pdf``; its pages are sheet sides."""
         from .sheets import impose_pdf  # here, so that builds without a booklet never load pypdf
 
+        layout = products.layout
         data = impose_pdf(layout.screen, rtl=job.view.dir == "rtl")
         return [write_output(job, self.name, self.suffix, data, 2 * sheet_count(layout.pages))]
 
-
-#: The formats written from one shared layout, by name.
-PDF_FORMATS = {f.name: f for f in (PdfFormat(), PrintFormat(), BookletFormat())}
-
-
-def write_pdfs(job: LanguageJob, names: Sequence[str], variant: str = DEFAULT_PDF_VARIANT) -> dict[str, list[Output]]:
-    """Typeset the language once and write each requested PDF format from that layout; return outputs by name."""
-    names = [name for name in names if name in PDF_FORMATS]
-    if not names:
-        return {}
-    layout = lay_out(job, variant, press="print" in names)
-    return {name: PDF_FORMATS[name].write_layout(job, layout) for name in names}
