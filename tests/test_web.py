@@ -118,7 +118,7 @@ def web_build(tmp_path_factory):
     shutil.copytree(FIXTURES / "multilingual", root)
     drop_translation(root, "ru", "A witness")
     out = root / "dist"
-    results = pipeline.build(root, out, BuildOptions(jobs=2))
+    results = pipeline.build(root, out, BuildOptions(jobs=2)).results
     return root, out, results
 
 
