@@ -1,0 +1,170 @@
+"""Publishing is atomic and interruptions are clean: a killed or interrupted build leaves the old set or the new set."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from booklet.cli import main
+from booklet.publish import JOURNAL
+
+pytestmark = pytest.mark.engines
+PROJECT_ROOT = Path(__file__).parent.parent
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process; return exit status, stdout and stderr."""
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    return main(list(args), stdout=out, stderr=err), out.getvalue(), err.getvalue()
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Return every file under ``folder`` (relative path → sha256), journal and staging included."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run_with_patch(patch: str, *args: str) -> subprocess.CompletedProcess:
+    """Run the CLI in a child process after executing ``patch`` (which plants a real signal at some step)."""
+    code = f"import sys\n{patch}\nfrom booklet.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "CI": "1"}
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=300)
+
+
+def _change(root: Path) -> None:
+    """Change the content, so every language is rebuilt with different bytes."""
+    section = root / "content/sections/toll.yaml"
+    section.write_text(section.read_text().replace("A short quotation.", "A short quotation, changed."))
+
+
+#: After the second staged file is moved into place, the process kills itself (SIGKILL: no cleanup runs).
+KILL_WHILE_PUBLISHING = """
+import os, signal
+import booklet.publish as publish
+real = publish._move_all
+def move_all(staging, out_dir, files):
+    real(staging, out_dir, files[:2])
+    os.kill(os.getpid(), signal.SIGKILL)
+publish._move_all = move_all
+"""
+
+
+def test_a_build_killed_while_publishing_is_completed_by_the_next_command(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root, out = project("multilingual"), tmp_path / "dist"
+    assert run("--source", str(root), "build", "--format", "epub,html", "--out", str(out), "--jobs", "1")[0] == 0
+    old = snapshot(out)
+    _change(root)
+    killed = run_with_patch(KILL_WHILE_PUBLISHING, "--source", str(root), "build", "--format", "epub,html", "--out", str(out), "--jobs", "1")
+    assert killed.returncode == -9
+    assert (out / JOURNAL).is_file() and any(out.glob(".staging-*"))
+    reference = tmp_path / "reference"
+    assert run("--source", str(root), "build", "--format", "epub,html", "--out", str(reference), "--jobs", "1")[0] == 0
+    # the next build completes the interrupted publication, finds everything up to date, and writes nothing more
+    status, _out, _err = run("--source", str(root), "build", "--format", "epub,html", "--out", str(out), "--jobs", "1")
+    assert status == 0
+    assert snapshot(out) == snapshot(reference) != old
+
+
+def test_stale_staging_folders_are_removed_by_the_next_build(project, tmp_path):
+    root, out = project("minimal"), tmp_path / "dist"
+    (out / ".staging-leftover/minimal-en").mkdir(parents=True)
+    (out / ".staging-leftover/minimal-en/index.html").write_text("half")
+    assert run("--source", str(root), "build", "--format", "html", "--out", str(out), "--jobs", "1")[0] == 0
+    assert not list(out.glob(".staging-*")) and not (out / JOURNAL).exists()
+
+
+#: The first worker to render sends Ctrl-C to the main process, as a terminal does.
+INTERRUPT_WHILE_BUILDING = """
+import os, signal
+import booklet.pipeline as pipeline
+real = pipeline.render_view
+def render_view(*args, **kwargs):
+    os.kill(os.getppid(), signal.SIGINT)
+    return real(*args, **kwargs)
+pipeline.render_view = render_view
+"""
+
+
+def test_ctrl_c_stops_the_workers_removes_staging_and_exits_130(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root, out = project("multilingual"), tmp_path / "dist"
+    assert run("--source", str(root), "build", "--format", "html", "--out", str(out), "--jobs", "1")[0] == 0
+    old = snapshot(out)
+    _change(root)
+    interrupted = run_with_patch(INTERRUPT_WHILE_BUILDING, "--source", str(root), "build", "--format", "html", "--out", str(out), "--jobs", "2")
+    assert interrupted.returncode == 130
+    assert interrupted.stderr.splitlines()[-1] == "interrupted: the output folder was not changed"
+    assert "Traceback" not in interrupted.stderr
+    assert snapshot(out) == old
+
+
+def test_out_naming_a_file_or_a_folder_inside_content_is_refused(project, tmp_path):
+    root = project("minimal")
+    existing = tmp_path / "file.txt"
+    existing.write_text("mine")
+    status, _out, err = run("--source", str(root), "build", "--out", str(existing))
+    assert (status, err) == (1, f"--out: error: {existing} is a file, not a folder\n") and existing.read_text() == "mine"
+    inside = root / "content" / "dist"
+    status, _out, err = run("--source", str(root), "build", "--out", str(inside))
+    assert (status, err) == (1, f"--out: error: {inside} is inside content/: every build would change its own inputs\n")
+    assert not inside.exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only folders")
+def test_read_only_output_folder_is_one_located_line(project, tmp_path):
+    root, out = project("minimal"), tmp_path / "dist"
+    out.mkdir()
+    out.chmod(0o500)
+    try:
+        status, _out, err = run("--source", str(root), "build", "--format", "html", "--out", str(out))
+    finally:
+        out.chmod(0o700)
+    assert (status, err) == (1, f"--out: error: {out} is not writable\n") and not any(out.iterdir())
+
+
+def _shard(project, tmp_path) -> tuple[Path, Path]:
+    """Build one shard of the minimal booklet (the web edition); return the booklet and the shard folder."""
+    root, shard = project("minimal"), tmp_path / "shard-1"
+    assert run("--source", str(root), "build", "--format", "html", "--out", str(shard), "--jobs", "1")[0] == 0
+    return root, shard
+
+
+def test_merge_refuses_a_path_that_leads_out_of_the_shard_and_copies_nothing(project, tmp_path):
+    root, shard = _shard(project, tmp_path)
+    secret = tmp_path / "private" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("secret")
+    manifest = json.loads((shard / "manifest.json").read_text())
+    manifest["outputs"].append({"lang": "en", "format": "html", "path": "../private/secret.txt", "bytes": 6, "sha256": "0" * 64})
+    (shard / "manifest.json").write_text(json.dumps(manifest))
+    dist = tmp_path / "dist"
+    status, _out, err = run("--source", str(root), "merge", str(shard), "--out", str(dist))
+    index = len(manifest["outputs"]) - 1
+    assert (status, err) == (1, f"{shard}/manifest.json: error: outputs[{index}]: path '../private/secret.txt' leads outside the folder\n")
+    assert not dist.exists()
+
+
+def test_merge_checks_every_listed_file_before_copying_anything(project, tmp_path):
+    root, shard = _shard(project, tmp_path)
+    dist = tmp_path / "dist"
+    assert run("--source", str(root), "merge", str(shard), "--out", str(dist))[0] == 0
+    before = snapshot(dist)
+    (shard / "minimal-en/style.css").unlink()
+    status, _out, err = run("--source", str(root), "merge", str(shard), "--out", str(dist))
+    assert (status, err) == (1, f"{shard}/manifest.json: error: 'minimal-en/style.css' is listed but missing\n")
+    assert snapshot(dist) == before
+
+
+def test_merge_locates_a_malformed_shard_manifest(project, tmp_path):
+    root, shard = _shard(project, tmp_path)
+    (shard / "manifest.json").write_text('{"outputs": [\n  {"lang": "en",}\n]}\n')
+    status, _out, err = run("--source", str(root), "merge", str(shard), "--out", str(tmp_path / "dist"))
+    assert (status, err) == (1, f"{shard}/manifest.json:2:17: error: manifest is not valid JSON: Expecting property name enclosed in double quotes\n")
