@@ -17,6 +17,8 @@ from booklet.pipeline import BuildOptions
 from .conftest import PROJECT_ROOT
 from .pdfcheck import DC, OPF, epub_package, epubcheck, has_phrase, pdf_fonts, pdf_text
 
+pytestmark = pytest.mark.engines   # every test here builds with WeasyPrint or EbookLib
+
 
 def test_every_language_and_format_is_written_with_a_manifest(multilingual_build):
     root, out, results = multilingual_build

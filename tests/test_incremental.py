@@ -4,9 +4,13 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
+
 from booklet import pipeline, shards
 from booklet.pipeline import BuildOptions
 from booklet.i18n import catalog_path
+
+pytestmark = pytest.mark.engines   # every test here builds with WeasyPrint or EbookLib
 
 
 def mtimes(folder):

@@ -124,6 +124,7 @@ def _trim_pt(page_size: str = "A5") -> tuple[float, float]:
     return width * PT_PER_MM, height * PT_PER_MM
 
 
+@pytest.mark.engines
 def test_three_pdfs_per_language_with_page_counts_in_the_manifest(printed):
     out, outputs = printed
     manifest = {(e["lang"], e["format"]): e for e in json.loads((out / "manifest.json").read_text())["outputs"]}
@@ -138,6 +139,7 @@ def test_three_pdfs_per_language_with_page_counts_in_the_manifest(printed):
         assert manifest[(lang, "booklet")]["pages"] == sides and manifest[(lang, "print")]["pages"] == pages
 
 
+@pytest.mark.engines
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_print_pdf_has_bleed_crop_marks_trim_and_bleed_boxes(printed, lang):
     out, _outputs = printed
@@ -151,6 +153,7 @@ def test_print_pdf_has_bleed_crop_marks_trim_and_bleed_boxes(printed, lang):
         assert _box(page, "cropbox") == media
 
 
+@pytest.mark.engines
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_screen_pdf_boxes_are_the_trim_size(printed, lang):
     out, _outputs = printed
@@ -159,6 +162,7 @@ def test_screen_pdf_boxes_are_the_trim_size(printed, lang):
         assert [_box(page, box) for box in ("mediabox", "cropbox", "bleedbox", "trimbox")] == [trim] * 4
 
 
+@pytest.mark.engines
 @pytest.mark.parametrize("lang", ["en", "ru", "ar"])
 def test_screen_and_print_pdfs_are_one_layout_tagged_with_outline_and_language(printed, lang):
     out, _outputs = printed
@@ -174,6 +178,7 @@ def test_screen_and_print_pdfs_are_one_layout_tagged_with_outline_and_language(p
     assert titles[0] == titles[1] and len(titles[0]) == 2 + EXTRA_CHAPTERS
 
 
+@pytest.mark.engines
 def test_the_pdfs_carry_title_author_subject_keywords_and_language(printed):
     out, _outputs = printed
     for name in ("multi-en.pdf", "multi-en-print.pdf", "multi-en-booklet.pdf"):
@@ -216,6 +221,7 @@ def _identify(texts: list[tuple[float, str]], title: str):
     return int(footer[0]) if footer else "?"
 
 
+@pytest.mark.engines
 @pytest.mark.parametrize(("lang", "title"), [("en", "Remembrance"), ("ar", "ذكرى")])
 def test_booklet_sheets_show_the_pages_in_saddle_stitch_order(printed, lang, title):
     out, outputs = printed
@@ -233,6 +239,7 @@ def test_booklet_sheets_show_the_pages_in_saddle_stitch_order(printed, lang, tit
     assert first == ((None, "cover") if lang == "en" else ("cover", None))   # bound on the left / on the right
 
 
+@pytest.mark.engines
 @pytest.mark.parametrize("page_size", ["A4", "A6", "letter", "half-letter"])
 def test_trim_size_follows_the_page_size(make_project, tmp_path, page_size):
     root = make_project({})
@@ -250,6 +257,7 @@ def test_trim_size_follows_the_page_size(make_project, tmp_path, page_size):
     assert [round(float(v), 1) for v in sheet.mediabox] == [0, 0, round(2 * width, 1), round(height, 1)]
 
 
+@pytest.mark.engines
 def test_the_three_pdfs_are_reproducible(project, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     root = project("minimal")
@@ -259,6 +267,7 @@ def test_the_three_pdfs_are_reproducible(project, tmp_path, monkeypatch):
     assert len({o.sha256 for r in first for o in r.outputs}) == 3
 
 
+@pytest.mark.engines
 def test_pdf_a_3u_variant_for_archiving_stays_tagged(project, tmp_path):
     root = project("minimal")
     pipeline.build(root, tmp_path / "out", BuildOptions(formats=["pdf", "print"], jobs=1, pdf_variant="pdf/a-3u"))
@@ -271,6 +280,7 @@ def test_pdf_a_3u_variant_for_archiving_stays_tagged(project, tmp_path):
         pipeline.build(root, tmp_path / "bad", BuildOptions(formats=["pdf"], jobs=1, pdf_variant="pdf/x-4"))
 
 
+@pytest.mark.engines
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_chapter_start_recto_starts_chapters_on_odd_pages(tmp_path, lang):
     """With chapter_start: recto, chapters start on odd pages in both directions; the blank pages are bare."""
@@ -285,6 +295,7 @@ def test_chapter_start_recto_starts_chapters_on_odd_pages(tmp_path, lang):
     assert blanks and all(number % 2 == 0 for number in blanks)
 
 
+@pytest.mark.engines
 def test_cli_prints_page_counts_with_padding(project, tmp_path, capsys):
     root = project("minimal")
     status = cli.main(["--source", str(root), "build", "--format", "pdf,booklet", "--out", str(tmp_path / "out"),

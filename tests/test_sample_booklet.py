@@ -43,6 +43,7 @@ def test_catalog_is_complete_and_not_fuzzy(lang):
     assert [m.id for m in catalog if m.id and m.fuzzy] == []
 
 
+@pytest.mark.engines
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_pdf_shows_long_date_and_locale_numbers(sample_build, lang):
     _root, out, results = sample_build
@@ -53,6 +54,7 @@ def test_pdf_shows_long_date_and_locale_numbers(sample_build, lang):
     assert 16 <= results[lang].outputs[0].pages <= 28
 
 
+@pytest.mark.engines
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_pdf_font_is_embedded(sample_build, lang):
     _root, out, _results = sample_build
@@ -60,12 +62,14 @@ def test_every_pdf_font_is_embedded(sample_build, lang):
     assert fonts and all(fonts.values()), fonts
 
 
+@pytest.mark.engines
 def test_arabic_pdf_is_set_in_amiri_and_contains_arabic_text(sample_build):
     _root, out, _results = sample_build
     assert any("Amiri" in name for name in pdf_fonts(out / "khojaly-1992-ar.pdf"))
     assert "خوجالي" in pdf_text(out / "khojaly-1992-ar.pdf")
 
 
+@pytest.mark.engines
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_epubcheck_is_clean(sample_build, lang):
     _root, out, _results = sample_build

@@ -7,6 +7,8 @@ import threading
 import time
 import urllib.request
 
+import pytest
+
 from booklet.i18n import catalog_path
 from booklet.serve import changed_languages, serve
 
@@ -34,6 +36,7 @@ def test_changed_languages_maps_a_catalog_to_its_language(tmp_path):
     assert changed_languages(tmp_path, [po, tmp_path / "content/booklet.yaml"]) is None
 
 
+@pytest.mark.engines
 def test_saved_translation_appears_and_errors_show_in_a_banner(project, tmp_path):
     root = project("multilingual")
     servers, stop, log = [], threading.Event(), io.StringIO()

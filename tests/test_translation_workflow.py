@@ -159,6 +159,7 @@ def test_check_strict_fails_on_warnings_only(project):
     assert run("--source", str(root), "check", "--strict")[0] == 1
 
 
+@pytest.mark.engines
 def test_wrong_plural_count_is_an_error_at_build_and_check(project):
     root = project("multilingual")
     text = catalog_path(root, "ru").read_text()
@@ -168,6 +169,7 @@ def test_wrong_plural_count_is_an_error_at_build_and_check(project):
         assert status == 1 and err.endswith("error: plural entry has 2 forms; the Plural-Forms header asks for 3\n"), err
 
 
+@pytest.mark.engines
 def test_draft_marks_fuzzy_and_missing_text_while_release_falls_back(project):
     from booklet.content import load_booklet
     from booklet.i18n import Translator, load_catalog
@@ -184,6 +186,7 @@ def test_draft_marks_fuzzy_and_missing_text_while_release_falls_back(project):
     assert cover(draft) == '<span class="draft-fuzzy">В память.</span>'
 
 
+@pytest.mark.engines
 def test_language_below_min_coverage_is_skipped_with_a_warning(project, tmp_path):
     root = project("multilingual")
     meta = root / "content/booklet.yaml"
@@ -223,6 +226,7 @@ def test_shipped_template_is_current_and_pybabel_extracts_the_same_strings(tmp_p
     assert key(extracted) == key(shipped)
 
 
+@pytest.mark.engines
 def test_draft_pdf_has_a_translated_draft_mark_on_every_page(project, tmp_path):
     from pypdf import PdfReader
 

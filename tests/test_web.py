@@ -122,6 +122,7 @@ def web_build(tmp_path_factory):
     return root, out, results
 
 
+@pytest.mark.engines
 def test_every_language_has_a_web_edition_with_css_and_fonts(web_build):
     _root, out, results = web_build
     manifest = json.loads((out / "manifest.json").read_text())["outputs"]
@@ -139,6 +140,7 @@ def test_every_language_has_a_web_edition_with_css_and_fonts(web_build):
     assert all(any(o.format == "html" for o in r.outputs) for r in results)
 
 
+@pytest.mark.engines
 @pytest.mark.parametrize("lang", LANGS)
 def test_edition_language_direction_contents_chart_and_downloads(web_build, lang):
     _root, out, _results = web_build
@@ -157,12 +159,14 @@ def test_edition_language_direction_contents_chart_and_downloads(web_build, lang
     assert not page.scripts, "the edition loads no scripts"
 
 
+@pytest.mark.engines
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_local_link_of_an_edition_resolves(web_build, lang):
     _root, out, _results = web_build
     assert assert_local_links_resolve(out / f"multi-{lang}" / "index.html") >= 8
 
 
+@pytest.mark.engines
 def test_download_page_lists_every_language_in_its_own_name_with_files_and_coverage(web_build):
     _root, out, results = web_build
     path = out / "index.html"
@@ -193,6 +197,7 @@ def test_download_page_lists_every_language_in_its_own_name_with_files_and_cover
     assert not page.scripts and all("http" not in s for s in page.styles), "no external resources"
 
 
+@pytest.mark.engines
 def test_every_local_link_of_the_download_page_resolves(web_build):
     _root, out, _results = web_build
     assert assert_local_links_resolve(out / "index.html") >= 3 * 3 + 3   # 3 files per language, 3 alternates
@@ -204,6 +209,7 @@ def test_coverage_counts_translated_and_source_strings_only():
     assert coverage_of({"translated": 1, "fuzzy": 1}) == 50.0
 
 
+@pytest.mark.engines
 def test_web_only_partial_build_links_only_existing_files_and_keeps_other_languages(project):
     root = project("multilingual")
     out = root / "dist"
@@ -225,6 +231,7 @@ def test_web_only_partial_build_links_only_existing_files_and_keeps_other_langua
     assert_local_links_resolve(out / "index.html")
 
 
+@pytest.mark.engines
 def test_draft_edition_says_so_and_marks_untranslated_text(project):
     root = project("multilingual")
     po = root / "locales" / "ru" / "LC_MESSAGES" / "booklet.po"
@@ -235,6 +242,7 @@ def test_draft_edition_says_so_and_marks_untranslated_text(project):
     assert '<span class="draft-missing">The assault.</span>' in html
 
 
+@pytest.mark.engines
 def test_images_are_copied_into_the_edition(project):
     from PIL import Image
 
@@ -303,6 +311,7 @@ def measure(page: Path, tmp_path: Path, width: int = 360, accept_lang: str = "en
     return json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
 
 
+@pytest.mark.engines
 @needs_chromium
 @pytest.mark.parametrize("page", ["index.html", "multi-en/index.html", "multi-ru/index.html", "multi-ar/index.html"])
 def test_no_horizontal_scrolling_on_a_360_px_phone(web_build, tmp_path, page):
@@ -312,6 +321,7 @@ def test_no_horizontal_scrolling_on_a_360_px_phone(web_build, tmp_path, page):
     assert result["scrollWidth"] <= result["clientWidth"], result
 
 
+@pytest.mark.engines
 @needs_chromium
 @pytest.mark.parametrize(("lang", "family"), [("en", "Noto Serif"), ("ar", "Amiri")])
 def test_edition_loads_its_own_fonts_from_the_file_system(web_build, tmp_path, lang, family):
@@ -320,6 +330,7 @@ def test_edition_loads_its_own_fonts_from_the_file_system(web_build, tmp_path, l
     assert family in result["fonts"], result
 
 
+@pytest.mark.engines
 @needs_chromium
 @pytest.mark.parametrize(("accept", "first"), [("ar,en", "ar"), ("ru-RU", "ru"), ("de,fr", "en")])
 def test_download_page_moves_the_browser_language_to_the_top(web_build, tmp_path, accept, first):
@@ -330,6 +341,7 @@ def test_download_page_moves_the_browser_language_to_the_top(web_build, tmp_path
     assert result["note"] == (0 if accept == "de,fr" else 1)
 
 
+@pytest.mark.engines
 @needs_chromium
 def test_screenshots_at_phone_and_desktop_width(web_build, tmp_path):
     _root, out, _results = web_build
