@@ -23,6 +23,7 @@ def set_translation(root, lang, msgid, text):
     catalog_path(root, lang).write_bytes(write_catalog(catalog))
 
 
+@pytest.mark.engines
 def test_markup_in_a_translation_is_shown_as_text_never_run_or_fetched(project, tmp_path):
     root = project("multilingual")
     set_translation(root, "ru", "The toll", HOSTILE)
@@ -37,6 +38,7 @@ def test_markup_in_a_translation_is_shown_as_text_never_run_or_fetched(project, 
         assert "<strong>Жертвы</strong>" in page      # the allowed inline markup still works
 
 
+@pytest.mark.engines
 def test_failed_build_leaves_previous_outputs_and_manifest_untouched(project, tmp_path):
     root = project("multilingual")
     out = tmp_path / "out"

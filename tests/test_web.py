@@ -5,6 +5,7 @@ import json
 import re
 import shutil
 import subprocess
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -341,12 +342,47 @@ def test_download_page_moves_the_browser_language_to_the_top(web_build, tmp_path
     assert result["note"] == (0 if accept == "de,fr" else 1)
 
 
+def ink_rows(png: Path) -> tuple[int, list[tuple[int, int]]]:
+    """Return a screenshot's width and, for each row of the text column, its first and last inked pixel.
+
+    Ink is any pixel far from the page's background; rows that cross a full-width band
+    (the header and footer) are left out, so what remains is the content column.
+    """
+    from PIL import Image
+
+    image = Image.open(png).convert("L")
+    width, height = image.size
+    pixels = image.load()
+    background = Counter(pixels[x, y] for x in range(0, width, 7) for y in range(0, height, 7)).most_common(1)[0][0]
+    rows = []
+    for y in range(height):
+        if abs(pixels[1, y] - background) > 8:
+            continue
+        inked = [x for x in range(width) if abs(pixels[x, y] - background) > 60]
+        if inked:
+            rows.append((inked[0], inked[-1]))
+    return width, rows
+
+
 @pytest.mark.engines
 @needs_chromium
-def test_screenshots_at_phone_and_desktop_width(web_build, tmp_path):
+@pytest.mark.parametrize(("page", "direction"), [("index.html", "ltr"), ("multi-en/index.html", "ltr"), ("multi-ar/index.html", "rtl")])
+def test_screenshots_show_a_padded_phone_column_and_a_centred_desktop_column_aligned_to_the_reading_side(web_build, tmp_path, page, direction):
     _root, out, _results = web_build
-    for page in ("index.html", "multi-ar/index.html"):
-        for width in (360, 1280):
-            png = tmp_path / f"{page.replace('/', '-')}-{width}.png"
-            chromium((out / page).as_uri(), tmp_path, f"--window-size={width},1200", "--hide-scrollbars", f"--screenshot={png}")
-            assert png.stat().st_size > 10_000
+    columns = {}
+    for width in (360, 1280):
+        png = tmp_path / f"{page.replace('/', '-')}-{width}.png"
+        chromium((out / page).as_uri(), tmp_path, f"--window-size={width},1200", "--hide-scrollbars", f"--screenshot={png}")
+        shot_width, rows = ink_rows(png)
+        assert shot_width == width and len(rows) > 200, "the page shows text in a content column"
+        left, right = min(r[0] for r in rows), max(r[1] for r in rows)
+        columns[width] = (left, right, rows)
+    left, right, _rows = columns[360]
+    assert 12 <= left and 360 - right >= 12 and right - left >= 300, "on a phone the column fills the width, inside its padding"
+    left, right, rows = columns[1280]
+    assert abs(left - (1280 - right)) <= 64, "on a desktop the column is centred"
+    if page != "index.html":
+        assert right - left <= 720, "the edition's text column keeps a readable measure"
+        near_start = sum((right - r[1] if direction == "rtl" else r[0] - left) <= 20 for r in rows)
+        near_end = sum((r[0] - left if direction == "rtl" else right - r[1]) <= 20 for r in rows)
+        assert near_start >= 3 * near_end, f"lines start on the {'right' if direction == 'rtl' else 'left'}"
