@@ -68,3 +68,32 @@ def test_shards_split_languages_and_merge_into_one_output(project, tmp_path):
     assert {e["lang"] for e in manifest["outputs"]} == {"en", "ru", "ar"}
     page = (tmp_path / "dist/index.html").read_text()
     assert all(f'href="multi-{lang}.epub"' in page for lang in ("en", "ru", "ar"))
+
+
+def test_three_shards_merged_are_byte_identical_to_one_build(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = project("multilingual")
+    pipeline.build(root, tmp_path / "whole", BuildOptions(jobs=1))
+    for k in (1, 2, 3):
+        pipeline.build(root, tmp_path / f"s{k}", BuildOptions(jobs=1, shard=f"{k}/3"))
+    shards.merge(root, tmp_path / "dist", [tmp_path / f"s{k}" for k in (1, 2, 3)])
+
+    def files(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    whole, merged = files(tmp_path / "whole"), files(tmp_path / "dist")
+    assert {"manifest.json", ".booklet-state.json", "index.html", "multi-ru-booklet.pdf"} <= set(whole)
+    assert merged.keys() == whole.keys()
+    assert [name for name in whole if merged[name] != whole[name]] == []
+
+
+def test_the_epub_cover_is_the_first_page_of_the_pdf_layout(project, tmp_path):
+    import zipfile
+
+    from booklet.formats.pdf import page_png
+
+    root, out = project("minimal"), tmp_path / "out"
+    pipeline.build(root, out, BuildOptions(formats=["pdf", "epub"], jobs=1))
+    with zipfile.ZipFile(out / "minimal-en.epub") as book:
+        cover = book.read("EPUB/images/cover.png")
+    assert cover == page_png((out / "minimal-en.pdf").read_bytes())
