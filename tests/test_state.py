@@ -1,0 +1,64 @@
+"""The incremental-build record: fingerprints per language, reuse only of intact outputs, and the record's round trip."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from booklet import state
+from booklet.content import load_booklet
+from booklet.i18n import catalog_path
+from booklet.outputs import LanguageResult, Output
+from booklet.render import template_dirs
+
+WHEN = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def prints(root, formats=("epub",), draft=False, when=WHEN, variant="pdf/ua-1"):
+    booklet = load_booklet(root)
+    return state.fingerprints(booklet, booklet.languages, list(formats), draft, when, variant, template_dirs(root))
+
+
+def test_a_catalog_changes_only_its_language_and_options_change_every_language(project):
+    root = project("multilingual")
+    before = prints(root)
+    po = catalog_path(root, "ru")
+    po.write_text(po.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    after = prints(root)
+    assert [lang for lang in before if before[lang] != after[lang]] == ["ru"]
+    for changed in (prints(root, formats=("pdf",)), prints(root, draft=True), prints(root, when=WHEN + dt.timedelta(days=1)),
+                    prints(root, variant="pdf/a-3u")):
+        assert all(changed[lang] != after[lang] for lang in after)
+
+
+def test_content_change_changes_every_language(project):
+    root = project("multilingual")
+    before = prints(root)
+    section = root / "content/sections/toll.yaml"
+    section.write_text(section.read_text() + "\n")
+    after = prints(root)
+    assert all(before[lang] != after[lang] for lang in before)
+
+
+def _written(out, name: str, data: bytes) -> Output:
+    path = out / name
+    path.write_bytes(data)
+    return Output("en", "epub", path, len(data), hashlib.sha256(data).hexdigest())
+
+
+def test_recorded_outputs_are_reused_only_while_intact(tmp_path):
+    result = LanguageResult("en", (_written(tmp_path, "x-en.epub", b"book"),), {"source": 3})
+    record = state.updated({}, tmp_path, [result], {"en": "f1"})
+    state.write_state(tmp_path, record)
+    assert state.load_state(tmp_path) == record == {"en": {"fingerprint": "f1", "counts": {"source": 3}, "outputs": [
+        {"lang": "en", "format": "epub", "path": "x-en.epub", "bytes": 4, "sha256": hashlib.sha256(b"book").hexdigest()}]}}
+    assert state.up_to_date(tmp_path, record, {"en": "f1"}) == {"en": result}
+    assert state.up_to_date(tmp_path, record, {"en": "f2"}) == {}                    # inputs changed
+    (tmp_path / "x-en.epub").write_bytes(b"BOOK")                                    # same size, other bytes
+    assert state.up_to_date(tmp_path, record, {"en": "f1"}) == {}
+
+
+def test_an_unreadable_record_counts_as_empty(tmp_path):
+    (tmp_path / state.STATE_FILE).write_text("[1, 2")
+    assert state.load_state(tmp_path) == {}
+    (tmp_path / state.STATE_FILE).write_text("[1, 2]")
+    assert state.load_state(tmp_path) == {}
