@@ -8,15 +8,21 @@ from pathlib import Path
 
 import jinja2
 
+from .fonts import fonts_for
 from .i18n import Translator, template_path
-from .model import Booklet
+from .model import Booklet, FontSpec
 from .pofile import read_catalog
-from .render import BookView
+from .render import BookView, render_installed
 
 
 @dataclass(frozen=True)
 class LanguageJob:
-    """One language's rendering and everything a format needs to write it."""
+    """One language's rendering and everything a format needs to write it, frozen.
+
+    Formats render templates through :meth:`render` (this language's own Jinja
+    environment, gettext installed once when the job is made) and read the view,
+    the fonts and the character set from here.
+    """
 
     booklet: Booklet
     view: BookView
@@ -47,6 +53,15 @@ class LanguageJob:
             strings += [*(message.id if isinstance(message.id, tuple) else (message.id,)),
                         *(message.string if isinstance(message.string, tuple) else (message.string or "",))]
         return "".join(sorted(set("".join(strings))))
+
+    @functools.cached_property
+    def fonts(self) -> list[FontSpec]:
+        """Return the booklet's fonts for this language, its own first."""
+        return fonts_for(self.booklet.fonts, self.view.lang)
+
+    def render(self, name: str, **context) -> str:
+        """Render one of the language's templates; gettext was installed once on this language's own environment."""
+        return render_installed(self.env, name, **context)
 
     def subset_text(self, text: str) -> str:
         """Return the characters to subset a font to for ``text``: the language's charset when it covers the text."""

@@ -174,8 +174,9 @@ def build_language(task: LanguageTask, on_stage: Callable[[str], None] = lambda 
     translator = Translator(task.lang, task.catalog, task.booklet.root, use_fuzzy=task.draft)
     view = render_view(task.booklet, translator, draft=task.draft)
     dirs = template_dirs(task.booklet.root)
-    job = LanguageJob(task.booklet, view, make_environment(dirs), translator, task.out_dir, task.timestamp, dirs,
-                      task.published)
+    env = make_environment(dirs)                    # this language's own environment: gettext installed once
+    env.install_gettext_translations(translator, newstyle=True)
+    job = LanguageJob(task.booklet, view, env, translator, task.out_dir, task.timestamp, dirs, task.published)
     outputs = write_formats(job, task.formats, task.pdf_variant, on_stage)   # one typesetting for every format
     return LanguageResult(task.lang, tuple(outputs), dict(translator.counts))
 

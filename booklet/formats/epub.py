@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING
 
 from ebooklib import epub
 
-from ..fonts import fonts_for, subset_font
+from ..fonts import subset_font
 from ..fsutil import atomic_write
 from ..outputs import LanguageJob, Output
-from ..render import render_template
 from .styles import check_coverage, stylesheet
 
 if TYPE_CHECKING:
@@ -60,12 +59,12 @@ class EpubFormat:
     def write(self, job: LanguageJob, products: Products) -> list[Output]:
         """Build and write ``<slug>-<lang>.epub``; its cover image is the first page of the shared layout."""
         view = job.view
-        chapters = {s.id: _link_files(render_template(job.env, "epub/chapter.xhtml", job.translator, book=view, section=s), view)
+        chapters = {s.id: _link_files(job.render("epub/chapter.xhtml", book=view, section=s), view)
                     for s in view.sections if s.kind != "contents"}
         all_text = "".join(chapters.values())
         check_coverage(job, all_text)
         book = self._book(job)
-        fonts = fonts_for(job.booklet.fonts, view.lang)
+        fonts = job.fonts
         font_names = {}
         for spec in fonts:
             for path in spec.files:
@@ -122,7 +121,7 @@ class EpubFormat:
             book.add_metadata("DC", "subject", keyword)
         for prop, value in ACCESSIBILITY:
             book.add_metadata(None, "meta", value, {"property": prop})
-        summary = html.unescape(render_template(job.env, "epub/accessibility-summary.html", job.translator).strip())
+        summary = html.unescape(job.render("epub/accessibility-summary.html").strip())
         book.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
         book.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA", {"property": "dcterms:conformsTo"})
         return book

@@ -16,10 +16,9 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from ..errors import BookletError, Location, Problem
-from ..fonts import fonts_for, subset_font
+from ..fonts import subset_font
 from ..fsutil import atomic_write
 from ..outputs import LanguageJob, Output
-from ..render import render_template
 from .styles import check_coverage, stylesheet
 
 if TYPE_CHECKING:
@@ -86,10 +85,10 @@ class HtmlFormat:
         """Render and write the edition folder; return one Output per file, the page first."""
         view = job.view
         folder = edition_folder(job)
-        page = render_template(job.env, "html/edition.html", job.translator, book=view,
+        page = job.render("html/edition.html", book=view,
                                downloads=sibling_downloads(job, products.written), demote=demote_headings, has_contents=any(s.kind == "contents" for s in view.sections))
         check_coverage(job, page)
-        fonts = fonts_for(job.booklet.fonts, view.lang)
+        fonts = job.fonts
         files: list[tuple[str, bytes]] = [("index.html", page.encode("utf-8"))]
         css = stylesheet(job, fonts, "style/web.css", url_for=font_file_name)
         files.append(("style.css", css.encode("utf-8")))

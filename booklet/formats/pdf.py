@@ -25,10 +25,8 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from ..errors import BookletError, Location, Problem
-from ..fonts import fonts_for
 from ..fsutil import atomic_write
 from ..outputs import LanguageJob, Output
-from ..render import render_template
 from . import PDF_VARIANTS
 from .styles import check_coverage, stylesheet
 
@@ -99,7 +97,7 @@ def page_css(job: LanguageJob) -> str:
 
 def render_document_html(job: LanguageJob) -> str:
     """Render the single HTML document that WeasyPrint typesets."""
-    return render_template(job.env, "pdf/document.html", job.translator, book=job.view,
+    return job.render("pdf/document.html", book=job.view,
                            created=job.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
@@ -111,7 +109,7 @@ def pdf_options(job: LanguageJob, variant: str) -> dict:
 
 def typeset(job: LanguageJob, html: str, variant: str = DEFAULT_PDF_VARIANT):
     """Lay out the document with WeasyPrint; raise BookletError on blocked resources or logged problems."""
-    fonts = fonts_for(job.booklet.fonts, job.view.lang)
+    fonts = job.fonts
     roots = [job.booklet.root, *job.template_dirs, *(p.parent for f in fonts for p in f.files)]
     fetcher = SafeFetcher(*roots)
     font_config = FontConfiguration()
