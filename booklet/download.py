@@ -27,7 +27,7 @@ from .inline import plain_text
 from .languages import bcp47, direction, native_name
 from .manifest import Manifest
 from .model import Booklet, Text
-from .render import make_environment, render_template, template_dirs
+from .render import make_environment, render_installed, template_dirs
 
 PAGE = "index.html"
 #: Kinds of file in the order the page lists them, with how their names end after ``<slug>-<lang>``.
@@ -82,11 +82,11 @@ def write_download_page(out_dir: Path, booklet: Booklet, counts: Mapping[str, Ma
     coverage = {bcp47(lang): coverage_of(lang_counts) for lang, lang_counts in counts.items()}
     translators = {lang: _translator(booklet, lang) for lang in booklet.languages}  # each catalog read once
     entries = language_entries(booklet, manifest, coverage, translators)
-    env = make_environment(template_dirs(booklet.root))
-    rendered = [Markup(render_template(env, "html/download-entry.html", translators[entry.lang], entry=entry))
+    dirs = template_dirs(booklet.root)
+    rendered = [Markup(render_installed(_environment(dirs, translators[entry.lang]), "html/download-entry.html", entry=entry))
                 for entry in entries]
     source = Translator(booklet.source_language, None, booklet.root)
-    page = render_template(env, "html/download.html", source, entries=entries, rendered=rendered,
+    page = render_installed(_environment(dirs, source), "html/download.html", entries=entries, rendered=rendered,
                            title=_plain(source, booklet.title), subtitle=_plain(source, booklet.subtitle),
                            lang=bcp47(booklet.source_language), dir=direction(booklet.source_language),
                            publisher=_plain(source, booklet.publisher), license=_plain(source, booklet.license),
@@ -129,6 +129,13 @@ def format_size(size: int, lang: str) -> str:
 def format_coverage(percent: float, lang: str) -> str:
     """Return a coverage percentage in the language's format, never rounded up to 100 %."""
     return format_percent(math.floor(percent) / 100, locale=lang)
+
+
+def _environment(dirs: list[Path], translator: Translator):
+    """Return a Jinja environment of its own for one language, its gettext installed once."""
+    env = make_environment(dirs)
+    env.install_gettext_translations(translator, newstyle=True)
+    return env
 
 
 def _translator(booklet: Booklet, lang: str) -> Translator:
