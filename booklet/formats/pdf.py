@@ -29,6 +29,7 @@ from ..fsutil import atomic_write
 from ..outputs import LanguageJob, Output
 from . import PDF_VARIANTS
 from .styles import check_coverage, stylesheet
+from .textlayer import fix_text_layer
 
 if TYPE_CHECKING:
     from . import Products
@@ -152,7 +153,8 @@ def lay_out(job: LanguageJob, variant: str = DEFAULT_PDF_VARIANT, press: bool = 
     options = pdf_options(job, variant)
     copies: dict[str, bytes] = {}
 
-    def finish(_document, pdf: pydyf.PDF) -> None:
+    def finish(painted, pdf: pydyf.PDF) -> None:
+        fix_text_layer(painted, pdf)
         if job.view.dir == "rtl":
             _read_right_to_left(pdf)
         if press:
