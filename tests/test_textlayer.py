@@ -51,7 +51,7 @@ def pdftotext_pages(path: Path) -> list[str]:
     return text.split("\f")[:-1]
 
 
-@pytest.mark.parametrize("lang", ["ar", "ru", "de"])
+@pytest.mark.parametrize("lang", ["en", "az", "tr", "ru", "fr", "de", "es", "ar"])
 def test_extracted_letters_are_the_typeset_letters(lang, tmp_path):
     document, printed = typeset_pages(SAMPLE, lang, tmp_path)
     pdf = tmp_path / "screen.pdf"

@@ -30,12 +30,18 @@ def glyph_texts(font_bytes: bytes, index: int = 0) -> dict[int, list[str]]:
     gid = {name: number for number, name in enumerate(font.getGlyphOrder())}
     texts: dict[str, list[str]] = {}
     for codepoint, name in sorted(font.getBestCmap().items()):
-        texts.setdefault(name, []).append(chr(codepoint))
+        if not is_presentation_form(codepoint):
+            texts.setdefault(name, []).append(chr(codepoint))
     if "GSUB" in font and font["GSUB"].table.LookupList:
         subtables = [table for lookup in font["GSUB"].table.LookupList.Lookup for table in _real_subtables(lookup)]
         while _propagate(subtables, texts):
             pass
     return {gid[name]: candidates for name, candidates in texts.items() if name in gid}
+
+
+def is_presentation_form(codepoint: int) -> bool:
+    """Tell whether a code point is a compatibility presentation form, which shaped text never means."""
+    return 0xFB00 <= codepoint <= 0xFDFF or 0xFE70 <= codepoint <= 0xFEFF
 
 
 def _real_subtables(lookup) -> list:
