@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import fontTools
 from fontTools.ttLib import TTFont
 
+from . import fontcache
 from .fsutil import atomic_write
 from .model import FontSpec
 
@@ -135,17 +135,17 @@ def _covered(fonts: tuple[FontSpec, ...]) -> frozenset[int]:
 def subset_font(path: Path, text: str, flavor: str | None = None) -> bytes:
     """Return the font reduced to the glyphs ``text`` needs (plus printable ASCII), as TrueType or WOFF bytes.
 
-    Subsetting a large font takes seconds, so the TrueType subset is cached on disk
+    HarfBuzz subsets (booklet.fontcache); the TrueType subset is cached on disk
     by font content and character set (``$XDG_CACHE_HOME/booklet/fonts``); the
     WOFF flavor is made from it, which is cheap.
     """
     chars = "".join(sorted(set(text) | {chr(c) for c in range(0x20, 0x7F)}))
-    key = hashlib.sha256(f"{_file_digest(path)}|{fontTools.version}|{chars}".encode()).hexdigest()
+    key = hashlib.sha256(f"{_file_digest(path)}|{fontcache.engine_version()}|{chars}".encode()).hexdigest()
     cached = _cache_dir() / f"{key}.ttf"
     try:
         data = cached.read_bytes()
     except OSError:
-        data = _subset(path, chars)
+        data = fontcache.subset(path, chars)
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(cached, data)
@@ -158,23 +158,6 @@ def _flavored(data: bytes, flavor: str) -> bytes:
     """Re-save TrueType bytes as WOFF (or WOFF2)."""
     font = TTFont(io.BytesIO(data), recalcTimestamp=False)
     font.flavor = flavor
-    buffer = io.BytesIO()
-    font.save(buffer, reorderTables=False)
-    return buffer.getvalue()
-
-
-def _subset(path: Path, chars: str) -> bytes:
-    """Subset a font with fontTools to TrueType, keeping every layout feature (Arabic shaping needs them)."""
-    from fontTools import subset  # imported here: a no-op rebuild should not pay for it
-
-    options = subset.Options()
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    font = TTFont(path, recalcTimestamp=False)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=chars)
-    subsetter.subset(font)
     buffer = io.BytesIO()
     font.save(buffer, reorderTables=False)
     return buffer.getvalue()

@@ -25,6 +25,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from ..errors import BookletError, Location, Problem
+from ..fontcache import font_clock, static_fonts
 from ..fsutil import atomic_write
 from ..outputs import LanguageJob, Output
 from . import PDF_VARIANTS
@@ -111,7 +112,7 @@ def pdf_options(job: LanguageJob, variant: str) -> dict:
 
 def typeset(job: LanguageJob, html: str, variant: str = DEFAULT_PDF_VARIANT):
     """Lay out the document with WeasyPrint; raise BookletError on blocked resources or logged problems."""
-    fonts = job.fonts
+    fonts = static_fonts(job.fonts)  # cached static instances of variable fonts: fast, no clock
     roots = [job.booklet.root, *job.template_dirs, *(p.parent for f in fonts for p in f.files)]
     fetcher = SafeFetcher(*roots)
     font_config = FontConfiguration()
@@ -163,7 +164,7 @@ def lay_out(job: LanguageJob, variant: str = DEFAULT_PDF_VARIANT, press: bool = 
             copies["press"] = _serialize(pdf, options)
         _trim_page_boxes(pdf)
 
-    with _collect_weasyprint_logs():
+    with _collect_weasyprint_logs(), font_clock(job.timestamp):
         screen = document.write_pdf(finisher=finish, **options)
     return Layout(screen, copies.get("press"), len(document.pages))
 

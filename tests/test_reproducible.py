@@ -1,0 +1,73 @@
+"""Reproducible builds without SOURCE_DATE_EPOCH: variable fonts are instanced once by HarfBuzz, never stamped with the clock."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from booklet import fontcache, pipeline
+from booklet.fonts import resolve_font_files
+from booklet.pipeline import BuildOptions
+
+
+def _noto_files() -> tuple[Path, ...]:
+    """Return the variable Noto Serif files of the font package the fixtures use."""
+    files, error = resolve_font_files(package="fontpkg-noto-serif")
+    assert error is None
+    return files
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Return every file below ``folder`` by relative path."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_fixture_font_is_variable():
+    """Noto Serif comes as wght/wdth variable files, so the builds below exercise instancing."""
+    for path in _noto_files():
+        assert set(fontcache.variation_axes(path)) == {"wght", "wdth"}
+
+
+def test_static_instances_are_cached_per_weight_and_keep_the_font_date(tmp_path, monkeypatch):
+    """Each CSS weight gets a static TrueType file carrying that weight and the source font's head.modified."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    regular = next(p for p in _noto_files() if "Italic" not in p.name)
+    fontcache.static_files.cache_clear()
+    instances = fontcache.static_files(regular)
+    assert [TTFont(p)["OS/2"].usWeightClass for p in instances] == list(range(100, 1000, 100))
+    assert all(p.parent == tmp_path / "booklet" / "fonts" / "instances" for p in instances)
+    bold = TTFont(instances[6])
+    assert "fvar" not in bold and "gvar" not in bold
+    assert bold["head"].modified == TTFont(regular)["head"].modified
+    assert fontcache.instance_file(regular, 700) == instances[6]      # second call: the cached file
+    fontcache.static_files.cache_clear()
+
+
+def test_font_clock_sets_and_restores_source_date_epoch(monkeypatch):
+    """The build time is SOURCE_DATE_EPOCH only inside the block."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    with fontcache.font_clock(dt.datetime(2026, 2, 26, tzinfo=dt.timezone.utc)):
+        assert os.environ["SOURCE_DATE_EPOCH"] == "1772064000"
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+
+
+@pytest.mark.engines
+def test_two_clean_builds_without_source_date_epoch_are_byte_identical(project, tmp_path, monkeypatch):
+    """Two builds, each with a cold font cache and no SOURCE_DATE_EPOCH, give the same bytes (PDFs and EPUB)."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    root = project("minimal")
+    trees = []
+    for run in ("first", "second"):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"cache-{run}"))
+        fontcache.static_files.cache_clear()
+        out = tmp_path / run
+        pipeline.build(root, out, BuildOptions(jobs=1, formats=("pdf", "print", "epub")))
+        trees.append(_tree(out))
+        assert any((tmp_path / f"cache-{run}" / "booklet" / "fonts" / "instances").glob("NotoSerif*-700-*.ttf"))
+    assert [name for name in trees[0] if name.endswith((".pdf", ".epub"))], "the build wrote no PDF or EPUB"
+    assert sorted(trees[0]) == sorted(trees[1])
+    assert [name for name in trees[0] if trees[0][name] != trees[1][name]] == []
+    fontcache.static_files.cache_clear()
