@@ -20,6 +20,7 @@ from pypdf.generic import (
 )
 
 from ..imposition import saddle_stitch
+from .printdialog import preset_print_dialog
 
 #: A page placed on a half of a sheet side (0 left, 1 right): its XObject name, the form, its TrimBox.
 Placed = dict[int, tuple[str, IndirectObject, RectangleObject]]
@@ -51,6 +52,7 @@ def impose_pdf(data: bytes, rtl: bool = False) -> bytes:
                 placed[half] = (f"/Page{number}", forms[number], pages[number - 1].trimbox)
         _add_sheet_side(writer, width, height, placed)
     _copy_document_info(reader, writer)
+    preset_print_dialog(writer, rtl)
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
