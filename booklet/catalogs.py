@@ -5,6 +5,7 @@ so a translator's work cannot be lost by running these commands.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from pathlib import Path
 
@@ -61,6 +62,7 @@ def merge(catalog: Catalog, template: Catalog) -> None:
     the obsolete entries; on top of that, a text that returns gets its old translation
     back (Babel leaves it empty), and ``#|`` previous texts survive later updates.
     """
+    template = copy.deepcopy(template)  # Babel puts the template's own messages into the catalog: never share them
     obsolete = {(m.id, m.context): m for m in catalog.obsolete.values()}
     previous = {(m.id, m.context): m.previous_id for m in catalog if m.fuzzy and m.previous_id}
     catalog.update(template, no_fuzzy_matching=False, update_header_comment=False, keep_user_comments=True, update_creation_date=False)

@@ -1,0 +1,61 @@
+"""Remove → update → restore → update: every language keeps its own translation (issue 11, item 1)."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from booklet import catalogs
+from booklet.i18n import catalog_path, template_path
+from booklet.pofile import read_catalog, write_catalog
+
+from .conftest import FIXTURES, PROJECT_ROOT
+
+
+def read(path):
+    """Read a catalog file."""
+    with path.open("rb") as handle:
+        return read_catalog(handle)
+
+
+def languages(root):
+    """The languages that have a catalog in the booklet."""
+    return sorted(p.name for p in (root / "locales").iterdir() if p.is_dir())
+
+
+def shared_key(root, langs):
+    """A message translated (not fuzzy) in every language, with each language's translation."""
+    template = read(template_path(root))
+    for message in template:
+        if not message.id or message.pluralizable:
+            continue
+        found = {lang: read(catalog_path(root, lang)).get(message.id, context=message.context) for lang in langs}
+        if all(m is not None and m.string and not m.fuzzy for m in found.values()):
+            return message, {lang: m.string for lang, m in found.items()}
+    raise AssertionError("no message translated in every language")
+
+
+@pytest.mark.parametrize("source", ["fixture", "sample"])
+def test_returning_string_gets_each_languages_own_translation(source, tmp_path):
+    root = tmp_path / source
+    if source == "fixture":
+        shutil.copytree(FIXTURES / "multilingual", root)
+    else:
+        for part in ("content", "locales"):
+            shutil.copytree(PROJECT_ROOT / part, root / part)
+    langs = languages(root)
+    assert len(langs) >= 2
+    message, own = shared_key(root, langs)
+    assert len(set(own.values())) == len(own), "the chosen message must differ between languages"
+    original = template_path(root).read_bytes()
+    template = read(template_path(root))
+    template.delete(message.id, context=message.context)
+    template_path(root).write_bytes(write_catalog(template))
+    catalogs.update(root, langs)
+    for lang in langs:
+        assert read(catalog_path(root, lang)).get(message.id, context=message.context) is None
+    template_path(root).write_bytes(original)
+    catalogs.update(root, langs)
+    for lang in langs:
+        entry = read(catalog_path(root, lang)).get(message.id, context=message.context)
+        assert (lang, entry.string, entry.fuzzy) == (lang, own[lang], False)
