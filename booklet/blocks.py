@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import model
+from .images import image_problem
 from .reader import Reader, kind, unknown_key
 from .yamlsource import KeyPath
 
@@ -128,7 +129,7 @@ def _read_image(root: Path, r: Reader, path: KeyPath, facts: dict[str, int]) -> 
     if not name:
         return None
     target = (root / name).resolve()
-    if not target.is_relative_to(root.resolve()):
+    if Path(name).is_absolute() or ".." in Path(name).parts or not target.is_relative_to(root.resolve()):
         r.error((*path, "file"), f"image {name!r} is outside the booklet folder")
     elif not target.is_file():
         r.error((*path, "file"), f"image file {name!r} does not exist")
@@ -136,6 +137,8 @@ def _read_image(root: Path, r: Reader, path: KeyPath, facts: dict[str, int]) -> 
         r.error((*path, "file"), f"image {name!r} must be PNG, JPEG, GIF, WebP or SVG")
     elif not _looks_like(target):
         r.error((*path, "file"), f"image {name!r} is not a valid PNG, JPEG, GIF, WebP or SVG file")
+    elif (problem := image_problem(target)) is not None:
+        r.error((*path, "file"), f"image {name!r} {problem}")
     else:
         return model.Image(Path(name), alt, caption) if alt else None
     return None

@@ -64,7 +64,7 @@ def _add_build_command(commands) -> None:
     build.add_argument("--lang", type=_languages, help="comma-separated languages (default: all)")
     build.add_argument("--format", type=_split, help=f"comma-separated formats: {', '.join(FORMATS)} (default: all)")
     build.add_argument("--out", type=Path, default=None, help="output folder (default: dist/ in the booklet folder)")
-    build.add_argument("--jobs", type=int, default=None, help="languages built in parallel (default: number of cores)")
+    build.add_argument("--jobs", default=None, help="languages built in parallel (default: number of cores)")
     build.add_argument("--draft", action="store_true", help="use fuzzy translations and mark fallback text in place")
     build.add_argument("--strict", action="store_true", help="treat warnings (untranslated text) as errors")
     build.add_argument("--force", action="store_true", help="rebuild every language even when its inputs did not change")
@@ -146,8 +146,11 @@ def _check(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO)
 
 def _build(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO) -> int:
     """Build, then print the warnings and the summary table."""
+    if args.jobs is not None and not (args.jobs.isdigit() and int(args.jobs) > 0):
+        print(f"--jobs: error: --jobs must be a whole number of at least 1, not {args.jobs!r}", file=stderr)
+        return 1
     progress = Progress(stderr)
-    options = BuildOptions(langs=args.lang, formats=args.format, jobs=args.jobs, draft=args.draft, force=args.force,
+    options = BuildOptions(langs=args.lang, formats=args.format, jobs=args.jobs and int(args.jobs), draft=args.draft, force=args.force,
                            pdf_variant=args.pdf_variant, shard=args.shard, strict=args.strict)
     report = pipeline.build(root, (args.out or root / "dist").resolve(), options, progress=progress.done, on_stage=progress.stage)
     _print_problems(report.warnings, root, stderr)

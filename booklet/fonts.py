@@ -7,7 +7,8 @@ a booklet embeds the same fonts.
 from __future__ import annotations
 
 import hashlib
-import importlib
+import re
+from importlib import metadata
 import io
 import os
 import unicodedata
@@ -57,14 +58,15 @@ def resolve_font_files(*, package: str | None = None, family: str | None = None,
 
 
 def _package_files(package: str) -> tuple[tuple[Path, ...], str | None]:
-    """Return the font files shipped by an installed fontpkg package."""
-    module_name = package.replace("-", "_")
+    """Return the font files of an installed font distribution, found from its metadata without importing it."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", package):
+        return (), f"font package {package!r} is not a valid distribution name"
     try:
-        module = importlib.import_module(module_name)
-    except ImportError:
+        dist = metadata.distribution(package)
+    except metadata.PackageNotFoundError:
         return (), f"font package {package!r} is not installed (pip install {package})"
-    folder = Path(getattr(module, "ROOT", Path(module.__file__).parent)) / "files"
-    files = tuple(sorted(p for p in folder.glob("*") if p.suffix.lower() in FONT_SUFFIXES))
+    names = [name for name in dist.files or () if name.suffix.lower() in FONT_SUFFIXES]
+    files = tuple(sorted(Path(dist.locate_file(name)).resolve() for name in names))
     return files, None if files else f"font package {package!r} contains no font files"
 
 

@@ -1,0 +1,57 @@
+"""Image checks: a booklet's images are untrusted, so each is opened and vetted before any engine sees it."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+#: Largest image side and area we typeset (a 20000 x 20000 PNG would need gigabytes of memory).
+MAX_SIDE = 10000
+MAX_PIXELS = 40_000_000
+#: SVG elements that run code or embed other documents.
+SVG_FORBIDDEN = {"script", "foreignObject", "iframe", "embed", "object", "handler", "listener"}
+HREF_ATTRIBUTES = {"href", "{http://www.w3.org/1999/xlink}href"}
+
+
+def image_problem(path: Path) -> str | None:
+    """Return why an image file cannot be published, or None when it is sound."""
+    if path.suffix.lower() == ".svg":
+        return svg_problem(path.read_bytes())
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+            if max(width, height) > MAX_SIDE or width * height > MAX_PIXELS:
+                return f"is {width} x {height} pixels; at most {MAX_SIDE} pixels a side and {MAX_PIXELS // 1_000_000} megapixels"
+            image.verify()
+        with Image.open(path) as image:
+            image.load()
+    except Image.DecompressionBombError:
+        return f"is too large to decode safely (over {MAX_PIXELS // 1_000_000} megapixels)"
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        return f"cannot be decoded ({exc or type(exc).__name__})"
+    return None
+
+
+def svg_problem(data: bytes) -> str | None:
+    """Return why an SVG is unsafe (script, event handler, external reference, entities), or None."""
+    if re.search(rb"<!(DOCTYPE|ENTITY)", data, re.IGNORECASE):
+        return "declares a DOCTYPE or entities, which SVG images must not"
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        return f"is not well-formed XML ({exc})"
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag in SVG_FORBIDDEN:
+            return f"contains a <{tag}> element, which SVG images must not"
+        for name, value in element.attrib.items():
+            local = name.rsplit("}", 1)[-1]
+            if local.lower().startswith("on"):
+                return f"has an event handler ({local}=), which SVG images must not"
+            if name in HREF_ATTRIBUTES and not value.strip().startswith("#"):
+                return f"refers to an external resource ({value!r}); only #fragment references are allowed"
+        if tag == "style" and re.search(r"url\s*\(\s*['\"]?(?!#)|@import", element.text or ""):
+            return "has a stylesheet that loads an external resource"
+    return None
