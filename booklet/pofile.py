@@ -21,7 +21,8 @@ _KEYWORD_LINE = re.compile(r'^(?P<prefix>#~ |#\| |#~\| )?(?P<keyword>msgctxt|msg
 
 def read_catalog(handle, **options) -> Catalog:
     """Read a .po file with Babel, keeping the ``#|`` previous msgid that Babel reads as a user comment."""
-    catalog = read_po(handle, **options)
+    data = re.sub(rb"(?m)^#~\|", b"#|", handle.read())  # msgmerge's obsolete previous text, which Babel cannot read
+    catalog = read_po(io.BytesIO(data), **options)
     for message in [*catalog, *catalog.obsolete.values()]:
         previous = [c for c in message.user_comments if c.startswith("|")]
         if previous:
@@ -49,8 +50,30 @@ def write_catalog(catalog: Catalog) -> bytes:
     """Serialise a catalog as .po/.pot bytes laid out like GNU gettext's own tools."""
     buffer = io.BytesIO()
     # A huge width: Babel neither wraps strings nor comments; rewrap() then lays strings out the GNU way.
-    write_po(buffer, catalog, width=10**9, include_previous=True)
-    return rewrap(buffer.getvalue().decode("utf-8")).encode("utf-8")
+    write_po(buffer, catalog, width=10**9, include_previous=True, ignore_obsolete=True)
+    text = buffer.getvalue().decode("utf-8")
+    if catalog.obsolete:
+        text = text.rstrip("\n") + "\n" + "".join(_obsolete_entry(m) for m in catalog.obsolete.values())
+    return rewrap(text).encode("utf-8")
+
+
+def _obsolete_entry(message) -> str:
+    """One obsolete entry as msgmerge writes it: comments and flags kept, ``#~|`` previous text, ``#~`` strings."""
+    single = Catalog()
+    single[message.id] = message
+    buffer = io.BytesIO()
+    write_po(buffer, single, width=10**9, include_previous=True, omit_header=True)
+    lines = []
+    for line in buffer.getvalue().decode("utf-8").splitlines():
+        if line.startswith(("#:", "#.")) or not line:
+            continue
+        if line.startswith("#|"):
+            lines.append("#~|" + line[2:])
+        elif line.startswith("#"):
+            lines.append(line)
+        else:
+            lines.append("#~ " + line)
+    return "\n" + "\n".join(lines) + "\n"
 
 
 def rewrap(text: str) -> str:
