@@ -11,7 +11,7 @@ from typing import Any
 
 from . import model
 from .blocks import read_section
-from .errors import BookletError, Problem
+from .errors import BookletError, Location, Problem
 from .fonts import resolve_font_files
 from .inline import inline_problems
 from .reader import Reader, kind, show
@@ -49,6 +49,9 @@ def load_booklet(root: Path) -> model.Booklet:
 
 def _load(root: Path, relative: Path, problems: list[Problem]) -> Source | None:
     """Load one YAML file, adding its problems to ``problems``."""
+    if not (root / relative).resolve().is_relative_to(root.resolve()):
+        problems.append(Problem(Location(relative), "is a link to a file outside the booklet folder"))
+        return None
     try:
         return load_yaml(root / relative, relative)
     except BookletError as error:
@@ -152,7 +155,7 @@ def _read_font(root: Path, r: Reader, path: KeyPath) -> model.FontSpec | None:
 
 def _read_sections(root: Path, r: Reader, facts: dict[str, int]) -> tuple[model.Section, ...]:
     """Load every section file named in booklet.yaml, in order."""
-    sections = []
+    sections, listed = [], set()
     for path in r.items(("sections",), "sections"):
         name = r.string(path, "section name")
         if not name:
@@ -161,6 +164,13 @@ def _read_sections(root: Path, r: Reader, facts: dict[str, int]) -> tuple[model.
             r.error(path, f"section name {name!r} must be a file name in content/sections/ (letters, digits, '-', '_', '.')")
             continue
         relative = Path("content/sections") / f"{name}.yaml"
+        if name in listed:
+            r.error(path, f"section {name!r} is listed more than once")
+            continue
+        listed.add(name)
+        if not (root / relative).resolve().is_relative_to(root.resolve()):
+            r.error(path, f"section file {relative} is a link to a file outside the booklet folder")
+            continue
         if not (root / relative).is_file():
             r.error(path, f"section file {relative} does not exist")
             continue

@@ -64,7 +64,7 @@ def _package_files(package: str) -> tuple[tuple[Path, ...], str | None]:
     try:
         dist = metadata.distribution(package)
     except metadata.PackageNotFoundError:
-        return (), f"font package {package!r} is not installed (pip install {package})"
+        return (), f"font package {package!r} is not an installed distribution (a font package is one like fontpkg-noto-serif)"
     names = [name for name in dist.files or () if name.suffix.lower() in FONT_SUFFIXES]
     files = tuple(sorted(Path(dist.locate_file(name)).resolve() for name in names))
     return files, None if files else f"font package {package!r} contains no font files"

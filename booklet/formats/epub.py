@@ -132,7 +132,7 @@ class EpubFormat:
         epub.write_epub(raw, book, {"mtime": job.timestamp, "raise_exceptions": True, "play_order": {"enabled": True},
                                   "epub3_pages": False})
         source = zipfile.ZipFile(io.BytesIO(raw.getvalue()))
-        stamp = job.timestamp.timetuple()[:6]
+        stamp = max((1980, 1, 1, 0, 0, 0), min(job.timestamp.timetuple()[:6], (2107, 12, 31, 23, 59, 58)))  # ZIP's range
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as target:
             for info in source.infolist():
