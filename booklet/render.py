@@ -101,7 +101,7 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         source, filename, uptodate = super().get_source(environment, template)
         real = Path(filename).resolve()
         if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
-            raise jinja2.TemplateNotFound(template, f"{template} resolves outside the template folders")
+            raise jinja2.exceptions.SecurityError(f"{template} is a link to a file outside the template folders")
         return source, filename, uptodate
 
 
@@ -269,7 +269,7 @@ def render_installed(env: jinja2.Environment, name: str, **context: Any) -> str:
     except jinja2.UndefinedError as error:
         raise BookletError([Problem(_template_location(error, name), f"template error: {error.message}")]) from None
     except jinja2.TemplateNotFound as error:
-        raise BookletError([Problem(_template_location(error, name), f"template not found: {error.message}")]) from None
+        raise BookletError([Problem(_template_location(error, name), f"template not found: {error.name}")]) from None
     except jinja2.exceptions.SecurityError as error:
         raise BookletError([Problem(_template_location(error, name), f"template error: not allowed in a booklet's template: {error}")]) from None
     except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as error:

@@ -106,5 +106,5 @@ def test_a_template_symlinked_out_of_the_booklet_is_refused(project, tmp_path):
     err = io.StringIO()
     status = main(["--source", str(root), "--format", "html", "--out", str(tmp_path / "out"), "--jobs", "1"], io.StringIO(), err)
     assert status == 1
-    assert "error: template not found: html/edition.html resolves outside the template folders" in err.getvalue()
+    assert "templates/html/edition.html: error: template error: not allowed in a booklet's template: html/edition.html is a link to a file outside the template folders" in err.getvalue()
     assert not (tmp_path / "out").exists() or SECRET not in _outputs_text(tmp_path / "out")
