@@ -8,6 +8,7 @@ line when a string is wrapped or has an embedded newline.
 """
 from __future__ import annotations
 
+import copy
 import io
 import re
 import unicodedata
@@ -60,7 +61,10 @@ def write_catalog(catalog: Catalog) -> bytes:
 def _obsolete_entry(message) -> str:
     """One obsolete entry as msgmerge writes it: comments and flags kept, ``#~|`` previous text, ``#~`` strings."""
     single = Catalog()
-    single[message.id] = message
+    entry = copy.copy(message)  # never change the catalog being written
+    # Babel adds python-format to any msgid with %(…)s; an obsolete entry keeps only the flags a translator sees.
+    entry.flags = set(message.flags) - {"python-format"}
+    single[message.id] = entry
     buffer = io.BytesIO()
     write_po(buffer, single, width=10**9, include_previous=True, omit_header=True)
     lines = []
