@@ -95,10 +95,11 @@ def snapshot(root: Path) -> dict[Path, float]:
     return files
 
 
-def watch(root: Path, on_change: Callable[[list[Path]], None], interval: float = 0.2, stop: threading.Event | None = None) -> None:
-    """Poll the booklet's folders and call ``on_change`` with the changed files."""
+def watch(root: Path, on_change: Callable[[list[Path]], None], interval: float = 0.2, stop: threading.Event | None = None,
+          before: dict[Path, float] | None = None) -> None:
+    """Poll the booklet's folders and call ``on_change`` with the files changed since ``before`` (default: now)."""
     stop = stop or threading.Event()
-    before = snapshot(root)
+    before = snapshot(root) if before is None else before
     while not stop.wait(interval):
         after = snapshot(root)
         changed = [p for p in set(before) | set(after) if before.get(p) != after.get(p)]
@@ -144,6 +145,7 @@ def serve(root: Path, out_dir: Path, langs: Sequence[str] | None, port: int, log
     """Build the preview, serve it on 127.0.0.1:``port`` and rebuild on every change until ``stop`` is set."""
     stop = stop or threading.Event()
     preview = Preview(root, out_dir, langs, log)
+    baseline = snapshot(root)  # taken before the first build, so a save made during it is rebuilt too
     preview.rebuild()
     handler = type("Handler", (_Handler,), {"preview": preview})
     server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(out_dir)))
@@ -152,7 +154,7 @@ def serve(root: Path, out_dir: Path, langs: Sequence[str] | None, port: int, log
     log.flush()
     ready(server)
     try:
-        watch(root, lambda paths: preview.rebuild(changed_languages(root, paths)), stop=stop)
+        watch(root, lambda paths: preview.rebuild(changed_languages(root, paths)), stop=stop, before=baseline)
     except KeyboardInterrupt:
         pass
     finally:

@@ -107,3 +107,17 @@ def test_obsolete_entries_are_laid_out_like_msgmerge(tmp_path):
     ours = catalog_path(root, "ru").read_text()
     body = ours[ours.index("\n\n") + 2:]  # documented difference: header fields (issue 11 item 5, not yet lossless)
     assert body == gnu.read_text()[gnu.read_text().index("\n\n") + 2:]
+
+
+def test_serve_watch_reports_a_save_made_before_watching_started(tmp_path):
+    import threading
+
+    from booklet.serve import snapshot, watch
+    root = tmp_path / "fixture"
+    shutil.copytree(FIXTURES / "multilingual", root)
+    baseline = snapshot(root)   # serve takes it before its first build
+    po = catalog_path(root, "ru")
+    po.write_text(po.read_text() + "\n")  # the translator saves during the first build
+    stop, seen = threading.Event(), []
+    watch(root, lambda paths: (seen.extend(paths), stop.set()), interval=0.01, stop=stop, before=baseline)
+    assert seen == [po]
