@@ -217,6 +217,8 @@ class _Converter:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problems.append(Problem(self.where(key_node), "mapping keys must be plain text"))
                 continue
+            if key_node.tag not in _PLAIN_TAGS:
+                self.problems.append(Problem(self.where(key_node), f"unsupported YAML tag {key_node.tag!r} on key {key_node.value!r}"))
             key = key_node.value
             if key in result:
                 first = self.source.key_locations[(*path, key)]
