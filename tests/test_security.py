@@ -108,3 +108,51 @@ def test_a_template_symlinked_out_of_the_booklet_is_refused(project, tmp_path):
     assert status == 1
     assert "templates/html/edition.html: error: template error: not allowed in a booklet's template: html/edition.html is a link to a file outside the template folders" in err.getvalue()
     assert not (tmp_path / "out").exists() or SECRET not in _outputs_text(tmp_path / "out")
+
+
+def test_a_font_package_name_never_imports_a_module(project, tmp_path):
+    import subprocess
+    import sys
+
+    root = project("minimal")
+    meta = root / "content" / "booklet.yaml"
+    meta.write_text(meta.read_text().replace("package: fontpkg-noto-serif", "package: this"))
+    probe = ("import sys; from booklet.cli import main; status = main(['--source', sys.argv[1], 'check']);"
+             " print('IMPORTED' if 'this' in sys.modules else 'CLEAN'); sys.exit(status)")
+    run = subprocess.run([sys.executable, "-c", probe, str(root)], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "CLEAN" in run.stdout and "Beautiful is better than ugly" not in run.stdout + run.stderr
+    assert "font package 'this' is not an installed distribution" in run.stderr
+
+
+def test_a_section_file_symlinked_out_of_the_booklet_is_refused(project, tmp_path):
+    from booklet.cli import main
+    import io
+
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(f"title: {SECRET}\nblocks:\n  - paragraph: {SECRET}\n")
+    root = project("minimal")
+    (root / "content" / "sections" / "first.yaml").unlink()
+    (root / "content" / "sections" / "first.yaml").symlink_to(outside)
+    err = io.StringIO()
+    status = main(["--source", str(root), "--format", "html", "--out", str(tmp_path / "out")], io.StringIO(), err)
+    assert status == 1
+    assert "content/booklet.yaml:13:19: error: section file content/sections/first.yaml is a link to a file outside the booklet folder" in err.getvalue()
+    assert SECRET not in err.getvalue()
+    assert not (tmp_path / "out").exists() or SECRET not in _outputs_text(tmp_path / "out")
+
+
+def test_an_svg_that_runs_script_is_never_published(project, tmp_path):
+    from booklet.cli import main
+    import io
+
+    root = project("minimal")
+    (root / "images").mkdir()
+    (root / "images" / "map.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="5" height="5"/></svg>')
+    section = root / "content" / "sections" / "first.yaml"
+    section.write_text("title: The first chapter\nblocks:\n  - image:\n      file: images/map.svg\n      alt: A map.\n")
+    err = io.StringIO()
+    status = main(["--source", str(root), "--format", "html", "--out", str(tmp_path / "out")], io.StringIO(), err)
+    assert status == 1
+    assert "content/sections/first.yaml:4:13: error: image 'images/map.svg' has an event handler (onload=), which SVG images must not" in err.getvalue()
+    assert not any((tmp_path / "out").rglob("*.svg"))
