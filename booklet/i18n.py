@@ -46,6 +46,8 @@ def load_catalog(root: Path, lang: str) -> Catalog:
     shown = path.relative_to(root)
     if not path.is_file():
         raise BookletError([Problem(Location(shown), f"no catalog for language {lang!r} (create it with: python build.py init {lang})")])
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise BookletError([Problem(Location(shown), "is a link to a file outside the booklet folder")])
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")

@@ -156,3 +156,19 @@ def test_an_svg_that_runs_script_is_never_published(project, tmp_path):
     assert status == 1
     assert "content/sections/first.yaml:4:13: error: image 'images/map.svg' has an event handler (onload=), which SVG images must not" in err.getvalue()
     assert not any((tmp_path / "out").rglob("*.svg"))
+
+
+def test_a_catalog_symlinked_out_of_the_booklet_is_refused(project, tmp_path):
+    from booklet.cli import main
+    import io
+
+    root = project("multilingual")
+    catalog = catalog_path(root, "ru")
+    outside = tmp_path / "outside.po"
+    outside.write_bytes(catalog.read_bytes())
+    catalog.unlink()
+    catalog.symlink_to(outside)
+    err = io.StringIO()
+    status = main(["--source", str(root), "check"], io.StringIO(), err)
+    assert status == 1
+    assert "locales/ru/LC_MESSAGES/booklet.po: error: is a link to a file outside the booklet folder" in err.getvalue().splitlines()
