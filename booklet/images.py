@@ -29,7 +29,9 @@ def image_problem(path: Path) -> str | None:
             image.load()
     except Image.DecompressionBombError:
         return f"is too large to decode safely (over {MAX_PIXELS // 1_000_000} megapixels)"
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except UnidentifiedImageError:
+        return "cannot be decoded (its data is not a recognisable image)"
+    except (OSError, SyntaxError, ValueError) as exc:
         return f"cannot be decoded ({exc or type(exc).__name__})"
     return None
 
