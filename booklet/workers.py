@@ -1,15 +1,16 @@
-"""Run language builds: in this process, or in a pool of worker processes that report their stages back.
+"""Run language builds: in this process, or in worker processes that report their stages back.
 
-No module state: a worker gets its stage-event queue with each task (a manager
-queue, which pickles), and Ctrl-C terminates the pool at once.
+No module state: each worker process is started with the two queues it uses
+(tasks in; stage events and outcomes out), which is how multiprocessing shares
+queues. Ctrl-C (or any failure) in the main process terminates the workers at once.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
-from collections.abc import Callable, Iterable, Sequence
-from functools import partial
+import signal
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from .errors import BookletError
@@ -25,34 +26,54 @@ def run(work: Work, tasks: Sequence, jobs: int | None, key: Callable[[Any], str]
     if jobs == 1:
         outcomes = (_attempt(work, task, lambda stage, task=task: on_stage(key(task), stage)) for task in tasks)
         return _collect(outcomes, on_done)
-    with multiprocessing.Manager() as manager:
-        events = manager.Queue()
-        listener = threading.Thread(target=_relay, args=(events, on_stage), daemon=True)
-        listener.start()
-        pool = multiprocessing.get_context().Pool(jobs, initializer=_ignore_interrupts)
+    context = multiprocessing.get_context()
+    todo, events = context.Queue(), context.Queue()
+    for task in tasks:
+        todo.put(task)
+    workers = [context.Process(target=_serve, args=(work, key, todo, events), daemon=True) for _ in range(jobs)]
+    # Ctrl-C is held back while the workers are forked (a signal inside fork's handlers is lost
+    # to "Exception ignored" noise) and delivered as soon as they run; workers ignore it.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        for worker in workers:
+            todo.put(None)                    # one stop sign per worker
+            worker.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        return _collect(_outcomes(events, len(tasks), on_stage), on_done)
+    finally:
+        for worker in workers:                # Ctrl-C or a failure: stop every worker now
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+
+
+def _serve(work: Work, key: Callable[[Any], str], todo, events) -> None:
+    """Worker process: build tasks until the stop sign, sending stage events and outcomes to the main process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)      # Ctrl-C is the main process's to handle
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    for task in iter(todo.get, None):
         try:
-            results = _collect(pool.imap_unordered(partial(_in_worker, work, key=key, events=events), tasks), on_done)
-            pool.close()
-        except BaseException:
-            pool.terminate()          # Ctrl-C or a failure: stop every worker now
-            raise
-        finally:
-            pool.join()
-            events.put(None)
-            listener.join(timeout=5)
-    return results
+            outcome = _attempt(work, task, lambda stage, task=task: events.put(("stage", key(task), stage)))
+        except BaseException:                          # a bug: hand its traceback to the main process
+            events.put(("crash", key(task), traceback.format_exc()))
+            return
+        events.put(("done", key(task), outcome))
 
 
-def _ignore_interrupts() -> None:
-    """Worker initializer: leave Ctrl-C to the main process, which terminates the pool."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _in_worker(work: Work, task, key: Callable[[Any], str], events) -> Any:
-    """Build one task in a worker, sending its stage events to the main process."""
-    return _attempt(work, task, lambda stage: events.put((key(task), stage)))
+def _outcomes(events, count: int, on_stage: Callable[[str, str], None]) -> Iterator:
+    """Yield the workers' outcomes as they finish, passing their stage events to ``on_stage``."""
+    finished = 0
+    while finished < count:
+        kind, name, payload = events.get()
+        if kind == "stage":
+            on_stage(name, payload)
+        elif kind == "crash":
+            raise RuntimeError(f"building {name} failed in a worker process:\n{payload}")
+        else:
+            finished += 1
+            yield payload
 
 
 def _attempt(work: Work, task, on_stage: Callable[[str], None]) -> Any:
@@ -61,12 +82,6 @@ def _attempt(work: Work, task, on_stage: Callable[[str], None]) -> Any:
         return work(task, on_stage)
     except BookletError as error:
         return error
-
-
-def _relay(events, on_stage: Callable[[str, str], None]) -> None:
-    """Main-process thread: pass the workers' stage events to ``on_stage`` until None arrives."""
-    for event in iter(events.get, None):
-        on_stage(*event)
 
 
 def _collect(outcomes: Iterable, on_done: Callable[[Any], None]) -> list:
@@ -81,4 +96,3 @@ def _collect(outcomes: Iterable, on_done: Callable[[Any], None]) -> list:
     if problems:
         raise BookletError(problems)
     return results
-

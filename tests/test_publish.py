@@ -168,3 +168,36 @@ def test_merge_locates_a_malformed_shard_manifest(project, tmp_path):
     (shard / "manifest.json").write_text('{"outputs": [\n  {"lang": "en",}\n]}\n')
     status, _out, err = run("--source", str(root), "merge", str(shard), "--out", str(tmp_path / "dist"))
     assert (status, err) == (1, f"{shard}/manifest.json:2:17: error: manifest is not valid JSON: Expecting property name enclosed in double quotes\n")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """Mount a 2 MB tmpfs (needs root; skipped otherwise) and unmount it afterwards."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("mounting a small file system needs root")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_is_one_located_line_and_changes_nothing(project, small_disk, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root, out = project("minimal"), small_disk / "dist"
+    assert run("--source", str(root), "build", "--format", "html", "--out", str(out), "--jobs", "1")[0] == 0
+    old = snapshot(out)
+    free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+    (small_disk / "filler").write_bytes(b"\0" * (free - 8192))
+    section = next((root / "content/sections").glob("*.yaml"))
+    section.write_text(section.read_text() + "\n# changed\n")
+    status, _out, err = run("--source", str(root), "build", "--format", "html", "--out", str(out), "--jobs", "1")
+    assert (status, err.splitlines()[-1]) == (1, f"--out: error: cannot write to {out}: the disk is full; nothing was changed")
+    assert "Traceback" not in err and snapshot(out) == old
+
+
+def test_a_read_only_file_system_is_one_located_line(project, small_disk):
+    root, out = project("minimal"), small_disk / "dist"
+    out.mkdir()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    status, _out, err = run("--source", str(root), "build", "--format", "html", "--out", str(out))
+    assert (status, err) == (1, f"--out: error: {out} is not writable\n")
