@@ -172,3 +172,16 @@ def test_a_catalog_symlinked_out_of_the_booklet_is_refused(project, tmp_path):
     status = main(["--source", str(root), "check"], io.StringIO(), err)
     assert status == 1
     assert "locales/ru/LC_MESSAGES/booklet.po: error: is a link to a file outside the booklet folder" in err.getvalue().splitlines()
+
+
+@pytest.mark.engines
+def test_source_date_epoch_zero_builds_an_epub_with_zip_times_clamped_to_1980(project, tmp_path, monkeypatch):
+    from booklet.cli import main
+    import io
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    root = project("minimal")
+    status = main(["--source", str(root), "build", "--format", "epub", "--out", str(tmp_path / "out")], io.StringIO(), io.StringIO())
+    assert status == 0
+    (epub_file,) = (tmp_path / "out").rglob("*.epub")
+    assert {info.date_time for info in zipfile.ZipFile(epub_file).infolist()} == {(1980, 1, 1, 0, 0, 0)}
