@@ -18,7 +18,12 @@ from ebooklib import epub
 from ..fonts import subset_font
 from ..fsutil import atomic_write
 from ..outputs import LanguageJob, Output
+from .html import _image_files
 from .styles import check_coverage, stylesheet
+
+#: Media types of the image files an image block may show (the cover is added by EbookLib).
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+               ".svg": "image/svg+xml", ".webp": "image/webp"}
 
 if TYPE_CHECKING:
     from . import Products
@@ -75,6 +80,9 @@ class EpubFormat:
         css = epub.EpubItem(uid="style", file_name="style/book.css", media_type="text/css",
                             content=stylesheet(job, fonts, "style/epub.css", url_for=lambda p: "../" + font_names[p]).encode())
         book.add_item(css)
+        for index, (source, name) in enumerate(_image_files(job)):
+            book.add_item(epub.EpubItem(uid=f"image-{index}", file_name=name, content=source.read_bytes(),
+                                        media_type=IMAGE_TYPES[source.suffix.lower()]))
         items = []
         for section in view.sections:
             if section.kind == "contents":
