@@ -109,7 +109,7 @@ def with_language(text: str, lang: str, where: Path) -> str | None:
     node = next((value for key, value in getattr(yaml.compose(text), "value", []) if key.value == "languages"), None)
     if not isinstance(node, yaml.SequenceNode):
         raise BookletError([Problem(Location(where), "no languages list to add the language to; add it by hand")])
-    if lang in [item.value for item in node.value]:
+    if lang in [parse_language(item.value) for item in node.value]:    # pt-BR listed: pt_BR is there already
         return None
     if node.flow_style:
         end = node.end_mark.index - 1                       # the closing bracket
