@@ -7,14 +7,14 @@ a booklet embeds the same fonts.
 from __future__ import annotations
 
 import hashlib
-import re
-from importlib import metadata
 import io
 import os
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 from fontTools.ttLib import TTFont

@@ -29,8 +29,8 @@ from ..fontcache import font_clock, static_fonts
 from ..fsutil import atomic_write
 from ..outputs import LanguageJob, Output
 from . import PDF_VARIANTS
-from .styles import check_coverage, stylesheet
 from .linktext import describe_links
+from .styles import check_coverage, stylesheet
 from .textlayer import fix_text_layer
 
 if TYPE_CHECKING:
