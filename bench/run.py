@@ -760,7 +760,7 @@ def main() -> int:
         print(f"working in {work}; builder and sample copied to {snapshot(work)}", file=sys.stderr, flush=True)
         langs = booklet_languages(ROOT)
         if args.quick:
-            langs = [langs[0], next((l for l in langs if l.startswith("ar")), langs[-1])]
+            langs = [langs[0], next((code for code in langs if code.startswith("ar")), langs[-1])]
         sample = bench_sample(work, langs, args.jobs, max(1, args.repeat))
         large, stages = None, []
         if not args.quick:

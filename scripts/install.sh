@@ -3,10 +3,10 @@
 #
 #   bash scripts/install.sh           what `python build.py` needs: system libraries + the locked Python packages
 #   bash scripts/install.sh --test    also what the test suite needs: gettext, poppler, qpdf, Java, Chromium, Ace by DAISY
-#   bash scripts/install.sh --latest  the newest versions pyproject.toml allows instead of requirements.lock
+#   bash scripts/install.sh --latest  the newest versions pyproject.toml allows instead of requirements.txt
 #                                     (to find drift on purpose: VENV=.venv-latest bash scripts/install.sh --test --latest)
 #
-# Python packages come from requirements.lock (exact versions; refresh it with scripts/lock.sh).
+# Python packages come from requirements.txt (exact versions; refresh it with scripts/lock.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv="${VENV:-.venv}"
@@ -45,7 +45,7 @@ fi
 if [ "$latest" = 1 ]; then
   "$venv/bin/python" -m pip install --quiet --upgrade --upgrade-strategy eager -e ".[test]"
 else
-  "$venv/bin/python" -m pip install --quiet -r requirements.lock
+  "$venv/bin/python" -m pip install --quiet -r requirements.txt
   "$venv/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e .
 fi
 "$venv/bin/python" -c "import weasyprint.text.ffi as f; assert f.harfbuzz_subset, 'libharfbuzz-subset0 is missing'"

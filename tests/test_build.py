@@ -29,7 +29,7 @@ def test_every_language_and_format_is_written_with_a_manifest(multilingual_build
     entries = {(e["lang"], e["format"]): e for e in manifest["outputs"] if e["format"] in ("pdf", "epub")}
     assert set(entries) == {(lang, fmt) for lang in ("en", "ru", "ar") for fmt in ("pdf", "epub")}
     assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
-    for (lang, fmt), entry in entries.items():
+    for (_lang, fmt), entry in entries.items():
         assert (out / entry["path"]).stat().st_size == entry["bytes"]
         assert re.fullmatch(r"[0-9a-f]{64}", entry["sha256"])
         assert ("pages" in entry) == (fmt == "pdf")

@@ -7,8 +7,8 @@ import os
 import pytest
 
 from booklet import pipeline, shards
-from booklet.pipeline import BuildOptions
 from booklet.i18n import catalog_path
+from booklet.pipeline import BuildOptions
 
 pytestmark = pytest.mark.engines   # every test here builds with WeasyPrint or EbookLib
 

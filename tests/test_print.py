@@ -10,14 +10,20 @@ import pytest
 from pypdf import PdfReader
 
 from booklet import cli, pipeline
-from booklet.pipeline import BuildOptions
 from booklet.content import load_booklet
 from booklet.errors import BookletError
 from booklet.formats.pdf import BLEED_MM, PAGE_SIZES_MM
+from booklet.imposition import (
+    blank_page_count,
+    describe_page_count,
+    padded_page_count,
+    page_count_warnings,
+    saddle_stitch,
+    sheet_count,
+)
 from booklet.manifest import Entry, Manifest
-from booklet.imposition import (blank_page_count, describe_page_count, padded_page_count, page_count_warnings,
-                                saddle_stitch, sheet_count)
 from booklet.outputs import Output
+from booklet.pipeline import BuildOptions
 
 from .conftest import FIXTURES
 

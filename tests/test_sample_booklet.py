@@ -7,9 +7,9 @@ import pytest
 from babel.messages.pofile import read_po
 
 from booklet import pipeline
-from booklet.pipeline import BuildOptions
 from booklet.content import load_booklet
 from booklet.i18n import catalog_path
+from booklet.pipeline import BuildOptions
 
 from .conftest import PROJECT_ROOT
 from .pdfcheck import epubcheck, has_phrase, pdf_fonts, pdf_text

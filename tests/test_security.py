@@ -7,9 +7,9 @@ import zipfile
 import pytest
 
 from booklet import pipeline
-from booklet.pipeline import BuildOptions
 from booklet.errors import BookletError
 from booklet.i18n import catalog_path
+from booklet.pipeline import BuildOptions
 from booklet.pofile import read_catalog, write_catalog
 
 HOSTILE = "<img src=\"file:///etc/passwd\"><script>alert(1)</script> **Жертвы**"
@@ -76,8 +76,9 @@ def _outputs_text(out) -> str:
 
 @pytest.mark.engines
 def test_a_template_cannot_reach_python_or_read_files(project, tmp_path):
-    from booklet.cli import main
     import io
+
+    from booklet.cli import main
 
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET)
@@ -95,8 +96,9 @@ def test_a_template_cannot_reach_python_or_read_files(project, tmp_path):
 
 @pytest.mark.engines
 def test_a_template_symlinked_out_of_the_booklet_is_refused(project, tmp_path):
-    from booklet.cli import main
     import io
+
+    from booklet.cli import main
 
     outside = tmp_path / "outside.html"
     outside.write_text(SECRET + "\n")
@@ -126,8 +128,9 @@ def test_a_font_package_name_never_imports_a_module(project, tmp_path):
 
 
 def test_a_section_file_symlinked_out_of_the_booklet_is_refused(project, tmp_path):
-    from booklet.cli import main
     import io
+
+    from booklet.cli import main
 
     outside = tmp_path / "outside.yaml"
     outside.write_text(f"title: {SECRET}\nblocks:\n  - paragraph: {SECRET}\n")
@@ -143,8 +146,9 @@ def test_a_section_file_symlinked_out_of_the_booklet_is_refused(project, tmp_pat
 
 
 def test_an_svg_that_runs_script_is_never_published(project, tmp_path):
-    from booklet.cli import main
     import io
+
+    from booklet.cli import main
 
     root = project("minimal")
     (root / "images").mkdir()
@@ -159,8 +163,9 @@ def test_an_svg_that_runs_script_is_never_published(project, tmp_path):
 
 
 def test_a_catalog_symlinked_out_of_the_booklet_is_refused(project, tmp_path):
-    from booklet.cli import main
     import io
+
+    from booklet.cli import main
 
     root = project("multilingual")
     catalog = catalog_path(root, "ru")
@@ -176,8 +181,9 @@ def test_a_catalog_symlinked_out_of_the_booklet_is_refused(project, tmp_path):
 
 @pytest.mark.engines
 def test_source_date_epoch_zero_builds_an_epub_with_zip_times_clamped_to_1980(project, tmp_path, monkeypatch):
-    from booklet.cli import main
     import io
+
+    from booklet.cli import main
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
     root = project("minimal")

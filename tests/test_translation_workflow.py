@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from booklet.pofile import read_catalog
-
 from booklet import catalogs, pipeline, review
-from booklet.pipeline import BuildOptions
 from booklet.cli import main
 from booklet.i18n import catalog_path, template_path
+from booklet.pipeline import BuildOptions
+from booklet.pofile import read_catalog
 
 from .conftest import PROJECT_ROOT
 
@@ -146,8 +145,8 @@ def test_check_reports_placeholders_links_and_gaps_at_the_po_line(project):
     assert status == 1
     assert any(line.endswith("error: placeholders differ from the source: ['{hostages}'] in the source, ['{hostage}'] in the translation")
                and line.startswith("locales/ru/LC_MESSAGES/booklet.po:") for line in lines), lines
-    assert any("error: links differ from the source: ['#sources'] in the source, ['https://example.org'] in the translation" in l for l in lines)
-    assert any(l.endswith("warning: untranslated: 'A witness'") for l in lines)
+    assert any("error: links differ from the source: ['#sources'] in the source, ['https://example.org'] in the translation" in line for line in lines)
+    assert any(line.endswith("warning: untranslated: 'A witness'") for line in lines)
     assert out.strip().startswith("2 errors")
 
 

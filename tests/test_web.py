@@ -11,13 +11,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
 from babel.messages.pofile import read_po
 
 from booklet import pipeline
-from booklet.pipeline import BuildOptions
 from booklet.download import coverage_of
 from booklet.fsutil import atomic_write
+from booklet.pipeline import BuildOptions
 from booklet.pofile import write_catalog
 
 from .conftest import FIXTURES
