@@ -254,12 +254,6 @@ _BLOCK_NAMES = {model.Heading: "heading", model.Paragraph: "paragraph", model.No
                 model.Sources: "sources", model.Colophon: "colophon"}
 
 
-def render_template(env: jinja2.Environment, name: str, translator: Translator, **context: Any) -> str:
-    """Render a template with the language's gettext installed; template errors become located problems."""
-    env.install_gettext_translations(translator, newstyle=True)
-    return render_installed(env, name, **context)
-
-
 def render_installed(env: jinja2.Environment, name: str, **context: Any) -> str:
     """Render a template on an environment whose gettext is already installed (one language's own environment)."""
     try:
