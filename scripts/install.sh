@@ -2,7 +2,7 @@
 # Install what the builder needs on a fresh Debian/Ubuntu machine, into ./.venv (or $VENV).
 #
 #   bash scripts/install.sh           what `python build.py` needs: system libraries + the locked Python packages
-#   bash scripts/install.sh --test    also what the test suite needs: gettext, poppler, qpdf, Java, Chromium, Ace by DAISY
+#   bash scripts/install.sh --test    also what the test suite needs: gettext, poppler, qpdf, Java, Chromium, Ace by DAISY, axe-core
 #   bash scripts/install.sh --latest  the newest versions pyproject.toml allows instead of requirements.txt
 #                                     (to find drift on purpose: VENV=.venv-latest bash scripts/install.sh --test --latest)
 #
@@ -23,7 +23,7 @@ done
 # Building: Pango and HarfBuzz for WeasyPrint; libharfbuzz-subset0 makes font subsetting fast and reproducible.
 packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig"
 # Testing: msgmerge/msgfmt/msgcat (the reference gettext tools), pdftotext/pdftoppm, qpdf (PDF structure),
-# Java (EPUBCheck), Chromium (web pages and Ace), Node.js/npm (Ace).
+# Java (EPUBCheck), Chromium (web pages, Ace and axe-core), Node.js/npm (Ace, axe-core).
 [ "$test_tools" = 1 ] && packages="$packages gettext poppler-utils qpdf chromium"
 missing=""
 for package in $packages; do
@@ -54,5 +54,9 @@ if [ "$test_tools" = 1 ]; then
   # Ace by DAISY (EPUB accessibility), run with Debian's Chromium, never a downloaded one.
   if [ ! -x .tools/node_modules/.bin/ace-cli ]; then
     PUPPETEER_SKIP_DOWNLOAD=1 npm install --silent --no-audit --no-fund --prefix .tools @daisy/ace-cli@1.4.6 >/dev/null
+  fi
+  # axe-core (WCAG checks of the download page and the web editions), run through Ace's puppeteer-core.
+  if [ ! -f .tools/node_modules/axe-core/axe.min.js ]; then
+    PUPPETEER_SKIP_DOWNLOAD=1 npm install --silent --no-audit --no-fund --prefix .tools axe-core@4.14.1 >/dev/null
   fi
 fi
