@@ -22,12 +22,13 @@ from markupsafe import Markup
 
 from .errors import BookletError
 from .fsutil import atomic_write
-from .i18n import Translator, load_catalog
+from .i18n import load_catalog
 from .inline import plain_text
 from .languages import bcp47, direction, native_name
 from .manifest import Manifest
 from .model import Booklet, Text
 from .render import make_environment, render_installed, template_dirs
+from .translation import Translator
 
 PAGE = "index.html"
 #: Kinds of file in the order the page lists them, with how their names end after ``<slug>-<lang>``.

@@ -9,10 +9,11 @@ from pathlib import Path
 import jinja2
 
 from .fonts import fonts_for
-from .i18n import Translator, template_path
+from .i18n import template_path
 from .model import Booklet, FontSpec
 from .pofile import read_catalog
 from .render import BookView, render_installed
+from .translation import Translator
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from .content import load_booklet
 from .download import write_download_page
 from .errors import BookletError, Location, Problem
 from .formats import FORMATS, PDF_VARIANTS, write_formats
-from .i18n import Translator, catalog_path, load_catalog
+from .i18n import catalog_path, load_catalog
 from .imposition import page_count_warnings
 from .languages import bcp47, parse_language
 from .manifest import Manifest, entry_for, load_published, write_manifest
@@ -34,6 +34,7 @@ from .outputs import LanguageJob, LanguageResult, Output
 from .publish import check_out_dir, disk_problem, make_staging, publish, recover
 from .render import make_environment, render_view, template_dirs
 from .shards import shard_languages
+from .translation import Translator
 
 log = logging.getLogger(__name__)
 #: Write failures in the output folder that are the user's to fix, reported as one located line.

@@ -20,9 +20,9 @@ from markupsafe import Markup
 
 from . import model
 from .errors import BookletError, Location, Problem
-from .i18n import Translated, Translator
 from .inline import InlineError, inline_problems, plain_text, render_inline
 from .languages import bcp47, direction, native_name
+from .translation import Translated, Translator
 
 #: The builder's own templates; a booklet's templates/ folder overrides them file by file.
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -17,9 +17,10 @@ from babel.messages.plurals import get_plural
 from .catalogs import read_template
 from .content import load_booklet
 from .errors import BookletError, Location, Problem
-from .i18n import CONTENT_PLACEHOLDER, PERCENT_PLACEHOLDER, catalog_path, load_catalog
+from .i18n import catalog_path, load_catalog
 from .inline import inline_problems, markup_signature
 from .model import Booklet
+from .translation import CONTENT_PLACEHOLDER, PERCENT_PLACEHOLDER
 
 WORD = re.compile(r"\w+", re.UNICODE)
 

@@ -44,9 +44,9 @@ def test_an_epub_alone_still_gets_its_cover_from_a_typeset_cover_page(project, t
 def test_products_typeset_once_for_every_paged_format(project, tmp_path):
     from booklet.content import load_booklet
     from booklet.formats import write_formats
-    from booklet.i18n import Translator
     from booklet.outputs import LanguageJob
     from booklet.render import make_environment, render_view, template_dirs
+    from booklet.translation import Translator
 
     root = project("minimal")
     booklet = load_booklet(root)

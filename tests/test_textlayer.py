@@ -14,9 +14,10 @@ from booklet import pipeline
 from booklet.content import load_booklet
 from booklet.formats.pdf import render_document_html, typeset
 from booklet.formats.textlayer import fix_text_layer
-from booklet.i18n import Translator, load_catalog
+from booklet.i18n import load_catalog
 from booklet.outputs import LanguageJob
 from booklet.render import make_environment, render_view, template_dirs
+from booklet.translation import Translator
 
 pytestmark = pytest.mark.engines
 

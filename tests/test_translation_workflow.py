@@ -171,8 +171,9 @@ def test_wrong_plural_count_is_an_error_at_build_and_check(project):
 @pytest.mark.engines
 def test_draft_marks_fuzzy_and_missing_text_while_release_falls_back(project):
     from booklet.content import load_booklet
-    from booklet.i18n import Translator, load_catalog
+    from booklet.i18n import load_catalog
     from booklet.render import render_view
+    from booklet.translation import Translator
 
     root = project("multilingual")
     catalog = load_catalog(root, "ru")
