@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import lru_cache
@@ -74,16 +74,35 @@ def instance_file(path: Path, weight: int) -> Path | None:
     key = hashlib.sha256(f"{file_digest(path)}|wght={weight}|{engine_version()}".encode()).hexdigest()
     stem = re.sub(r"[^A-Za-z0-9-]+", "", path.stem)                  # keeps "Italic", which describes() reads
     target = cache_dir() / "instances" / f"{stem}-{weight}-{key[:20]}.ttf"
-    if target.is_file():
-        return target
-    data = instantiate(path, weight)
-    if data is None:
-        return None
+    data = cached(target, lambda: instantiate(path, weight))
+    return target if data is not None and target.is_file() else None  # an unwritable cache: WeasyPrint instances it
+
+
+def cached_subset(path: Path, chars: str) -> bytes:
+    """Return the HarfBuzz subset of a font to ``chars``, cached by font content, characters and HarfBuzz version."""
+    key = hashlib.sha256(f"{file_digest(path)}|{engine_version()}|{chars}".encode()).hexdigest()
+    return cached(cache_dir() / f"{key}.ttf", lambda: subset(path, chars)) or b""
+
+
+def cached(target: Path, make: Callable[[], bytes | None]) -> bytes | None:
+    """Return the bytes cached at ``target``, or make, store and return them (an empty or unreadable entry is remade).
+
+    Cache entries are written atomically but not fsynced: an entry lost to a power
+    failure is simply made again, and fsync was most of a first build's extra time.
+    """
     try:
-        atomic_write(target, data)
+        data = target.read_bytes()
+        if data:
+            return data
     except OSError:
-        return None                                                   # an unwritable cache: WeasyPrint instances it
-    return target
+        pass
+    data = make()
+    if data:
+        try:
+            atomic_write(target, data, durable=False)
+        except OSError:
+            pass                                                      # an unwritable cache only costs time
+    return data
 
 
 def instantiate(path: Path, weight: int) -> bytes | None:

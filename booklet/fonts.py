@@ -6,9 +6,7 @@ a booklet embeds the same fonts.
 """
 from __future__ import annotations
 
-import hashlib
 import io
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -20,7 +18,6 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 
 from . import fontcache
-from .fsutil import atomic_write
 from .model import FontSpec
 
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
@@ -142,17 +139,7 @@ def subset_font(path: Path, text: str, flavor: str | None = None) -> bytes:
     WOFF flavor is made from it, which is cheap.
     """
     chars = "".join(sorted(set(text) | {chr(c) for c in range(0x20, 0x7F)}))
-    key = hashlib.sha256(f"{_file_digest(path)}|{fontcache.engine_version()}|{chars}".encode()).hexdigest()
-    cached = _cache_dir() / f"{key}.ttf"
-    try:
-        data = cached.read_bytes()
-    except OSError:
-        data = fontcache.subset(path, chars)
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(cached, data)
-        except OSError:
-            pass  # an unwritable cache only costs time
+    data = fontcache.cached_subset(path, chars)
     return data if flavor is None else _flavored(data, flavor)
 
 
@@ -164,14 +151,3 @@ def _flavored(data: bytes, flavor: str) -> bytes:
     font.save(buffer, reorderTables=False)
     return buffer.getvalue()
 
-
-@lru_cache(maxsize=None)
-def _file_digest(path: Path) -> str:
-    """Return the sha256 of a font file."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _cache_dir() -> Path:
-    """Return the folder for cached font subsets."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "booklet" / "fonts"

@@ -24,6 +24,7 @@ from . import state, workers
 from .content import load_booklet
 from .download import write_download_page
 from .errors import BookletError, Location, Problem
+from .fontcache import static_fonts
 from .formats import FORMATS, PDF_VARIANTS, write_formats
 from .i18n import catalog_path, load_catalog
 from .imposition import page_count_warnings
@@ -119,6 +120,7 @@ def build(root: Path, out_dir: Path, options: BuildOptions = BuildOptions(), *,
     if not stale:                                                 # nothing changed: write nothing
         results = [reused[lang] for lang in langs]
         return _report(booklet, out_dir, results, (), warnings, published, options.strict)
+    static_fonts(booklet.fonts)                                   # instance variable fonts once, before workers fork
     tasks = [LanguageTask(booklet, lang, catalogs[lang], tuple(formats), Path(), timestamp, options.draft,
                           options.pdf_variant, published.paths(bcp47(lang))) for lang in stale]
     try:
