@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from . import model
 from .images import image_problem
-from .reader import Reader, kind, unknown_key
+from .reader import Reader, kind, show, unknown_key
 from .yamlsource import KeyPath
 
 SECTION_KEYS = {"id": False, "title": True, "kind": False, "blocks": True}
@@ -48,14 +48,72 @@ def _read_block(root: Path, r: Reader, path: KeyPath, facts: dict[str, int]) -> 
     return reader(root, r, (*path, block_type), facts)
 
 
-def _simple(cls: type) -> Callable[..., Any]:
-    """Make a reader for blocks whose value is one translatable text."""
+def _simple(cls: type, plural: bool = False) -> Callable[..., Any]:
+    """Make a reader for blocks whose value is one translatable text (with plural forms when ``plural``)."""
 
     def read(root: Path, r: Reader, path: KeyPath, facts: dict[str, int]) -> Any:
-        text = r.text(path, path[-1])
+        if not plural and _has_plural_keys(r.get(path)):
+            r.error(path, f"a {path[-1]} cannot have plural forms; paragraphs, list items, notes and captions can")
+            return None
+        text = read_counted(r, path, path[-1], facts) if plural else r.text(path, path[-1])
         return cls(text) if text else None
 
     return read
+
+
+#: Keys of a text with plural forms in running text: the English forms, the fact that counts, and the usual extras.
+COUNTED_KEYS = {"one": True, "other": True, "count": True, "note": False, "context": False}
+#: Keys that mark a mapping as a text with plural forms (CLDR's category names included, to explain them).
+PLURAL_MARKERS = {"zero", "one", "two", "few", "many", "other", "count"}
+
+
+def read_counted(r: Reader, path: KeyPath, what: str, facts: dict[str, int]) -> model.Text | model.Plural | None:
+    """Read a text that may have plural forms chosen by a fact: ``{one: …, other: …, count: fact}``."""
+    value = r.get(path)
+    if not _has_plural_keys(value):
+        return r.text(path, what)
+    return _read_plural_text(r, path, f"{what} with plural forms", value, facts)
+
+
+def _has_plural_keys(value: Any) -> bool:
+    """Return whether a YAML value is a mapping written as a text with plural forms."""
+    return isinstance(value, dict) and bool(PLURAL_MARKERS & set(value))
+
+
+def _read_plural_text(r: Reader, path: KeyPath, what: str, value: dict, facts: dict[str, int]) -> model.Plural | None:
+    """Read the mapping of a text with plural forms; every mistake is one located message."""
+    ok = True
+    for key in value:
+        if key in COUNTED_KEYS:
+            continue
+        ok = False
+        if key == "text":
+            r.error((*path, key), f"{what} has 'text' beside 'one' and 'other'; write either one text or the plural forms", key=True)
+        elif key in PLURAL_MARKERS:
+            r.error((*path, key), f"{what} gives only the source forms 'one' and 'other', not {key!r}; translators write "
+                    "every form of their language in the catalog", key=True)
+        else:
+            r.error((*path, key), unknown_key(key, COUNTED_KEYS, what), key=True)
+    for key in (k for k in ("one", "other") if k not in value):
+        ok = False
+        r.error(path, f"{what} is missing the {key!r} form")
+    if "count" not in value:
+        ok = False
+        r.error(path, f"{what} is missing 'count', the fact whose number chooses the form")
+    base = what.removesuffix(" with plural forms")
+    strings = {key: r.string((*path, key), f"{base} form {key!r}" if key in ("one", "other") else f"{base} {key}")
+               for key in COUNTED_KEYS if key in value and key != "count"}
+    count = value.get("count")
+    if "count" in value and not (isinstance(count, str) and count.strip()):
+        ok = False
+        r.error((*path, "count"), f"{base} count must name a fact, not {show(count)}")
+    elif count and count not in facts:
+        ok = False
+        r.error((*path, "count"), f"count names unknown fact {count!r} (facts are defined in booklet.yaml)")
+    if not ok or not all(strings.values()):
+        return None
+    return model.Plural(strings["one"], strings["other"], r.source.at((*path, "one")), strings.get("context"),
+                        strings.get("note"), count)
 
 
 def _read_quote(root: Path, r: Reader, path: KeyPath, facts: dict[str, int]) -> model.Quote | None:
@@ -70,7 +128,7 @@ def _read_quote(root: Path, r: Reader, path: KeyPath, facts: dict[str, int]) -> 
 
 def _read_list(root: Path, r: Reader, path: KeyPath, facts: dict[str, int]) -> model.ListBlock | None:
     """Read a list block: a non-empty list of translatable texts."""
-    items = [r.text(p, "list item") for p in r.items(path, "list")]
+    items = [read_counted(r, p, "list item", facts) for p in r.items(path, "list")]
     if not items and isinstance(r.get(path), list):
         r.error(path, "list must have at least one item")
     return model.ListBlock(tuple(items)) if items and all(items) else None
@@ -82,7 +140,7 @@ def _read_figures(root: Path, r: Reader, path: KeyPath, facts: dict[str, int]) -
     if fields is None:
         return None
     title = r.text((*path, "title"), "figures title") if "title" in fields else None
-    caption = r.optional(fields, path, "caption", r.text, "figures caption")
+    caption = read_counted(r, (*path, "caption"), "figures caption", facts) if "caption" in fields else None
     items = [_read_figure_item(r, p, facts) for p in r.items((*path, "items"), "figures items")] if "items" in fields else []
     if "items" in fields and not items and isinstance(r.get((*path, "items")), list):
         r.error((*path, "items"), "figures must have at least one item")
@@ -125,7 +183,7 @@ def _read_image(root: Path, r: Reader, path: KeyPath, facts: dict[str, int]) -> 
         return None
     name = r.string((*path, "file"), "image file")
     alt = r.text((*path, "alt"), "image alt text")
-    caption = r.optional(fields, path, "caption", r.text, "image caption")
+    caption = read_counted(r, (*path, "caption"), "image caption", facts) if "caption" in fields else None
     if not name:
         return None
     target = (root / name).resolve()
@@ -202,8 +260,8 @@ def _read_colophon(root: Path, r: Reader, path: KeyPath, facts: dict[str, int]) 
 
 BLOCK_READERS: dict[str, Callable[..., Any]] = {
     "heading": _simple(model.Heading),
-    "paragraph": _simple(model.Paragraph),
-    "note": _simple(model.Note),
+    "paragraph": _simple(model.Paragraph, plural=True),
+    "note": _simple(model.Note, plural=True),
     "quote": _read_quote,
     "list": _read_list,
     "figures": _read_figures,

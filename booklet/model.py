@@ -7,6 +7,7 @@ English source and where it came from, so every later message can point at it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,8 @@ class Plural:
     location: Location
     context: str | None = None
     note: str | None = None
+    #: In running text: the fact whose number chooses the form (chart labels take their item's fact).
+    count: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,12 +47,12 @@ class Heading:
 
 @dataclass(frozen=True)
 class Paragraph:
-    text: Text
+    text: Text | Plural
 
 
 @dataclass(frozen=True)
 class Note:
-    text: Text
+    text: Text | Plural
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ class Quote:
 
 @dataclass(frozen=True)
 class ListBlock:
-    items: tuple[Text, ...]
+    items: tuple[Text | Plural, ...]
 
 
 @dataclass(frozen=True)
@@ -75,14 +78,43 @@ class FigureItem:
 class Figures:
     title: Text
     items: tuple[FigureItem, ...]
-    caption: Text | None = None
+    caption: Text | Plural | None = None
+
+
+@functools.total_ordering
+@dataclass(frozen=True, eq=True)
+class Date:
+    """A date as precise as its source: a year, a month of a year, or a day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> str:
+        """Return ``year``, ``month`` or ``day``."""
+        return "year" if self.month is None else "month" if self.day is None else "day"
+
+    def isoformat(self) -> str:
+        """Return the ISO 8601 form as written: ``1992``, ``1991-10`` or ``1992-02-25`` (valid in HTML ``datetime``)."""
+        parts = [f"{self.year:04d}"] + [f"{p:02d}" for p in (self.month, self.day) if p is not None]
+        return "-".join(parts)
+
+    def first_day(self) -> dt.date:
+        """Return the first day the date covers (for formatting a month or year)."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Date):
+            return NotImplemented
+        return (self.year, self.month or 0, self.day or 0) < (other.year, other.month or 0, other.day or 0)
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    date: dt.date
+    date: Date
     text: Text
-    until: dt.date | None = None
+    until: Date | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +127,7 @@ class Image:
     #: Path relative to the booklet folder.
     file: Path
     alt: Text
-    caption: Text | None = None
+    caption: Text | Plural | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +178,14 @@ class FontSpec:
 
 
 @dataclass(frozen=True)
+class LanguageSettings:
+    """How one language writes numbers and dates: a CLDR locale (``en_GB``) and a numbering system (``arab``)."""
+
+    locale: str | None = None
+    numbering: str | None = None
+
+
+@dataclass(frozen=True)
 class Booklet:
     root: Path
     slug: str
@@ -162,7 +202,11 @@ class Booklet:
     authors: tuple[Text, ...] = ()
     keywords: tuple[Text, ...] = ()
     page_size: str = "A5"
-    facts: Mapping[str, int] = field(default_factory=dict)
+    facts: Mapping[str, int | float] = field(default_factory=dict)
+    #: Each fact's kind: ``number`` (a quantity, grouped), ``year`` (never grouped) or ``percent``.
+    fact_kinds: Mapping[str, str] = field(default_factory=dict)
+    #: Per-language locale and numbering settings (canonical codes); absent languages use CLDR's defaults.
+    language_settings: Mapping[str, LanguageSettings] = field(default_factory=dict)
     #: Where chapters start in the PDFs: "page" (any new page) or "recto" (right-hand pages; left-hand in RTL).
     chapter_start: str = "page"
     #: Public address of the download page; the printed back cover carries a QR code to it.

@@ -135,10 +135,12 @@ class _Context:
         """Format a whole number for the language."""
         return format_decimal(value, locale=self.lang)
 
-    def markup(self, text: model.Text | None) -> Markup | None:
-        """Translate a Text and render its inline markup."""
+    def markup(self, text: model.Text | model.Plural | None) -> Markup | None:
+        """Translate a Text (or a Plural, in the form its count fact's number asks for) and render its inline markup."""
         if text is None:
             return None
+        if isinstance(text, model.Plural):
+            return self.plural(text, self.count(text))
         translated = self.translator.text(text)
         return self._inline(translated, text.location)
 
@@ -147,6 +149,11 @@ class _Context:
         if text is None:
             return ""
         return plain_text(self.translator.text(text).text).replace("{{", "{").replace("}}", "}")
+
+    def count(self, plural: model.Plural) -> int:
+        """Return the number that chooses a running-text Plural's form: its count fact's value."""
+        value = self.booklet.facts[plural.count or ""]
+        return value if isinstance(value, int) else int(getattr(value, "value", value))
 
     def plural(self, plural: model.Plural, n: int) -> Markup:
         """Translate a Plural for ``n`` and render its inline markup."""
