@@ -1,0 +1,41 @@
+"""The benchmark runs (its quick mode, as CI runs it) and its arithmetic is right; no timing is asserted."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+sys.path.insert(0, str(BENCH))
+
+from measure import Run  # noqa: E402
+from report import Goal, ratio, slope  # noqa: E402
+
+
+def test_slope_fits_a_line_exactly():
+    assert slope([(1, 5.0), (2, 7.0), (4, 11.0)]) == pytest.approx((3.0, 2.0))
+    assert slope([(8, 1.0), (8, 2.0)]) is None
+
+
+def test_goal_lines_say_met_or_not():
+    assert Goal("cold / warm", 1.1, 1.15).line() == "cold / warm: 1.10x (target <= 1.15x: met)"
+    assert Goal("no-op rebuild", 0.42, 0.3, " s").line() == "no-op rebuild: 0.42 s (target <= 0.3 s: NOT met)"
+    assert Goal("x", None, 1).line().startswith("x: not measured")
+
+
+def test_ratio_of_a_failed_run_is_not_a_figure():
+    assert ratio(Run("a", wall=2.0), Run("b", wall=4.0)) == 0.5
+    assert ratio(Run("a", wall=2.0, ok=False), Run("b", wall=4.0)) is None
+
+
+@pytest.mark.engines
+def test_quick_benchmark_prints_every_goal(tmp_path):
+    done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--quick", "--keep", str(tmp_path / "work")],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = done.stdout
+    for goal in ("cold / warm full build, wall", "warm full build / per-language loop, wall",
+                 "one language: five formats / screen PDF alone, CPU", "no-op rebuild",
+                 "generated booklet, peak memory per process", "CPU = "):
+        assert goal in report, goal
+    assert "not measured" not in report and "FAILED" not in report
