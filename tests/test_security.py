@@ -191,3 +191,43 @@ def test_source_date_epoch_zero_builds_an_epub_with_zip_times_clamped_to_1980(pr
     assert status == 0
     (epub_file,) = (tmp_path / "out").rglob("*.epub")
     assert {info.date_time for info in zipfile.ZipFile(epub_file).infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_an_image_symlinked_out_of_the_booklet_is_refused(project, tmp_path):
+    import io
+
+    from booklet.cli import main
+
+    outside = tmp_path / "secret.png"
+    outside.write_text(SECRET)
+    root = project("minimal")
+    (root / "images").mkdir()
+    (root / "images" / "map.png").symlink_to(outside)
+    (root / "content" / "sections" / "first.yaml").write_text(
+        "title: The first chapter\nblocks:\n  - image:\n      file: images/map.png\n      alt: A map.\n")
+    for command in (["check"], ["build", "--format", "html", "--out", str(tmp_path / "out")]):
+        err = io.StringIO()
+        assert main(["--source", str(root), *command], io.StringIO(), err) == 1
+        assert err.getvalue().splitlines()[-1] == "content/sections/first.yaml:4:13: error: image 'images/map.png' is outside the booklet folder"
+    assert not (tmp_path / "out").exists() or SECRET not in _outputs_text(tmp_path / "out")
+
+
+def test_a_font_file_symlinked_out_of_the_booklet_is_refused(project, tmp_path):
+    import io
+    import shutil
+
+    from booklet.cli import main
+    from booklet.fonts import resolve_font_files
+
+    root = project("minimal")
+    outside = tmp_path / "outside.ttf"
+    shutil.copyfile(resolve_font_files(package="fontpkg-noto-serif")[0][0], outside)
+    (root / "fonts").mkdir()
+    (root / "fonts" / "Evil.ttf").symlink_to(outside)
+    meta = root / "content" / "booklet.yaml"
+    meta.write_text(meta.read_text().replace("fonts:\n", "fonts:\n  - family: Evil\n    files: [fonts/Evil.ttf]\n"))
+    for command in (["check"], ["build", "--format", "html", "--out", str(tmp_path / "out")]):
+        err = io.StringIO()
+        assert main(["--source", str(root), *command], io.StringIO(), err) == 1
+        assert "content/booklet.yaml:10:12: error: font file 'fonts/Evil.ttf' is outside the booklet folder" in err.getvalue().splitlines()
+    assert not (tmp_path / "out").exists()
