@@ -198,7 +198,7 @@ def _read_image(root: Path, r: Reader, path: KeyPath, facts: dict[str, int]) -> 
     elif (problem := image_problem(target)) is not None:
         r.error((*path, "file"), f"image {name!r} {problem}")
     else:
-        return model.Image(Path(name), alt, caption) if alt else None
+        return model.Image(Path(name), alt, caption, r.source.at((*path, "file"))) if alt else None
     return None
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from .errors import Location, Problem
+
 #: Largest image side and area we typeset (a 20000 x 20000 PNG would need gigabytes of memory).
 MAX_SIDE = 10000
 MAX_PIXELS = 40_000_000
@@ -57,3 +59,34 @@ def svg_problem(data: bytes) -> str | None:
         if tag == "style" and re.search(r"url\s*\(\s*['\"]?(?!#)|@import", element.text or ""):
             return "has a stylesheet that loads an external resource"
     return None
+
+
+#: Print shops ask for 300 dpi; below this a raster image looks soft on paper.
+MIN_PRINT_DPI = 150
+#: CSS pixels per inch: the unit WeasyPrint lays out in.
+CSS_PX_PER_INCH = 96
+
+
+def resolution_warnings(root: Path, images: list[dict], placements: tuple[tuple[str, float], ...]) -> list[Problem]:
+    """Warn, at each image block's file line, about raster images printed below MIN_PRINT_DPI.
+
+    ``images`` are the view's image blocks; ``placements`` what the layout printed
+    (src and width in CSS px). An image placed more than once is judged at its widest.
+    """
+    widest: dict[str, float] = {}
+    for src, width in placements:
+        widest[src] = max(width, widest.get(src, 0.0))
+    problems = []
+    for block in images:
+        path = root / block["file"]
+        if block["file"] not in widest or path.suffix.lower() == ".svg":
+            continue
+        with Image.open(path) as image:
+            pixels = image.size[0]
+        inches = widest[block["file"]] / CSS_PX_PER_INCH
+        dpi = pixels / inches
+        if dpi < MIN_PRINT_DPI:
+            problems.append(Problem(block["location"] or Location(Path(block["file"])), (
+                f"image {block['file']!r} prints {inches * 25.4:.0f} mm wide at {dpi:.0f} dpi, below {MIN_PRINT_DPI}; "
+                f"give it at least {round(inches * MIN_PRINT_DPI)} pixels across (300 dpi: {round(inches * 300)})"), "warning"))
+    return problems

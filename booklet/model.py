@@ -128,6 +128,8 @@ class Image:
     file: Path
     alt: Text
     caption: Text | Plural | None = None
+    #: Where the block names its file, for messages about the image as printed.
+    location: Location | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jinja2
 
+from .errors import Problem
 from .fonts import fonts_for
 from .i18n import template_path
 from .model import Booklet, FontSpec
@@ -83,7 +84,8 @@ class Output:
     bytes: int
     sha256: str
     pages: int | None = None
-    warnings: tuple[str, ...] = ()
+    #: Problems a format found in what it wrote (an image printed below 150 dpi), reported once per build.
+    warnings: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)

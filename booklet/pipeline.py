@@ -158,7 +158,9 @@ def _build_and_publish(booklet, out_dir, tasks, options, reused, recorded, publi
 def _report(booklet: Booklet, out_dir: Path, results: Sequence[LanguageResult], rebuilt: Sequence[str],
             warnings: list[Problem], manifest: Manifest, strict: bool) -> BuildReport:
     """Collect every warning of the build; with ``strict``, raise them as errors instead."""
-    found = [*warnings, *translation_warnings(booklet, results), *page_count_warnings(booklet, results, manifest)]
+    # A format's own warnings (an image printed below 150 dpi) are the same in every language: listed once.
+    written = dict.fromkeys(w for result in results for output in result.outputs for w in output.warnings)
+    found = [*warnings, *translation_warnings(booklet, results), *page_count_warnings(booklet, results, manifest), *written]
     if strict and found:
         raise BookletError([*found, Problem(Location(Path("--strict")), f"{len(found)} warnings and --strict is set; nothing was published")])
     return BuildReport(out_dir, tuple(results), tuple(rebuilt), tuple(found))

@@ -252,7 +252,8 @@ _BLOCK_VIEWS = {
     model.ListBlock: lambda ctx, b: {"items": [ctx.markup(t) for t in b.items]},
     model.Figures: _figures_view,
     model.Timeline: _timeline_view,
-    model.Image: lambda ctx, b: {"file": b.file.as_posix(), "alt": ctx.plain(b.alt), "caption": ctx.markup(b.caption)},
+    model.Image: lambda ctx, b: {"file": b.file.as_posix(), "alt": ctx.plain(b.alt), "caption": ctx.markup(b.caption),
+                                 "location": b.location},
     model.Sources: _sources_view,
     model.Colophon: lambda ctx, b: {k: ctx.markup(getattr(b, k)) for k in ("edition", "translations", "license", "contact")},
 }

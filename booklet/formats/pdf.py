@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 import pydyf
 from weasyprint import CSS, HTML
+from weasyprint.formatting_structure.boxes import ReplacedBox
 from weasyprint.pdf import VARIANTS
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
@@ -27,6 +28,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from ..errors import BookletError, Location, Problem
 from ..fontcache import font_clock, static_fonts
 from ..fsutil import atomic_write
+from ..images import resolution_warnings
 from ..outputs import LanguageJob, Output
 from . import PDF_VARIANTS
 from .linktext import describe_links
@@ -140,6 +142,10 @@ class Layout:
     #: MediaBox and BleedBox are the trim plus the bleed, with crop marks; None unless asked for.
     press: bytes | None
     pages: int
+    #: Each image as placed: (src as written, printed width in CSS px, 1/96 in), in document order.
+    images: tuple[tuple[str, float], ...] = ()
+    #: The printed page number (1-based) each element id starts on: the EPUB's page list.
+    pages_of: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 def lay_out(job: LanguageJob, variant: str = DEFAULT_PDF_VARIANT, press: bool = False) -> Layout:
@@ -166,7 +172,26 @@ def lay_out(job: LanguageJob, variant: str = DEFAULT_PDF_VARIANT, press: bool = 
 
     with _collect_weasyprint_logs(), font_clock(job.timestamp):
         screen = document.write_pdf(finisher=finish, **options)
-    return Layout(screen, copies.get("press"), len(document.pages))
+    return Layout(screen, copies.get("press"), len(document.pages), _image_placements(document), _pages_of(document))
+
+
+def _image_placements(document) -> tuple[tuple[str, float], ...]:
+    """Return every <img> the layout placed, with its width on the page in CSS px."""
+    found = []
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            if isinstance(box, ReplacedBox) and box.element_tag == "img":
+                found.append((box.element.get("src") or "", float(box.width)))
+    return tuple(found)
+
+
+def _pages_of(document) -> dict[str, int]:
+    """Return the page number each anchor (element id) lands on; the first page wins for an id."""
+    found: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            found.setdefault(anchor, number)
+    return found
 
 
 def _read_right_to_left(pdf: pydyf.PDF) -> None:
@@ -208,7 +233,9 @@ class PdfFormat:
     def write(self, job: LanguageJob, products: Products) -> list[Output]:
         """Write ``<slug>-<lang>.pdf`` from the language's shared layout."""
         layout = products.layout
-        return [write_output(job, self.name, self.suffix, layout.screen, layout.pages)]
+        images = [b for s in job.view.sections for b in s.blocks if b["type"] == "image"]
+        warnings = resolution_warnings(job.booklet.root, images, layout.images)
+        return [dataclasses.replace(write_output(job, self.name, self.suffix, layout.screen, layout.pages), warnings=tuple(warnings))]
 
 
 def cover_layout(job: LanguageJob) -> Layout:
