@@ -93,7 +93,11 @@ class Builder:
             print(f"  FAILED {label}\n{failure}", file=sys.stderr, flush=True)
             return run
         if out is not None:
-            run.pages, run.formats = manifest_pages(out)
+            run.pages, run.formats, published = manifest_pages(out)
+            if published < langs:                   # a language held back (release policy) would flatter the figures
+                run.ok, run.error = False, f"{label}: {published} of {langs} languages published (see the build's warnings)"
+                print(f"  FAILED {run.error}", file=sys.stderr, flush=True)
+                return run
             after = built_files(out)
             run.built = len({lang for path, (lang, stamp) in after.items() if before.get(path) != (lang, stamp)})
         print(f"  {label}: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU, {run.rss / 2**20:.0f} MB, {run.pages} pages, "
@@ -123,14 +127,15 @@ def timed(label: str, command: list[str], cwd: Path, env: dict[str, str]) -> tup
     return run, f"`{' '.join(command[1:])}` exited with {code}:\n" + "\n".join("    " + line for line in lines)
 
 
-def manifest_pages(out: Path) -> tuple[int, tuple[str, ...]]:
-    """Sum the reader PDFs' pages listed in an output folder's manifest, and list its formats."""
+def manifest_pages(out: Path) -> tuple[int, tuple[str, ...], int]:
+    """Sum the reader PDFs' pages listed in an output folder's manifest; list its formats; count its languages."""
     try:
         entries = read_manifest(out).entries
     except BookletError:
-        return 0, ()
+        return 0, (), 0
     formats = tuple(sorted({entry.format for entry in entries}))
-    return sum(entry.pages or 0 for entry in entries if entry.format == "pdf"), formats
+    pages = sum(entry.pages or 0 for entry in entries if entry.format == "pdf")
+    return pages, formats, len({entry.lang for entry in entries})
 
 
 def built_files(out: Path) -> dict[str, tuple[str, tuple[int, int]]]:
