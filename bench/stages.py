@@ -22,6 +22,8 @@ from pathlib import Path
 Stack = tuple[tuple[str, str], ...]
 #: Samples below this share of the total are left out of the tree.
 SHOWN = 0.02
+#: Standard-library frames that only forward a call; the tree shows what they call instead.
+TRANSPARENT = (os.sep + "functools.py", os.sep + "contextlib.py")
 
 
 def sample(run, interval: float = 0.002) -> tuple[object, dict[Stack, float]]:
@@ -80,6 +82,8 @@ def call_tree(samples: dict[Stack, float], package: str) -> list[list]:
             continue
         labels = []
         for path, name in stack[start:]:
+            if path.endswith(TRANSPARENT):
+                continue                                 # cached_property and the like: look through to the callee
             labels.append(frame_label(path, name, package))
             if not path.startswith(package + os.sep):
                 break
