@@ -80,7 +80,7 @@ def instance_file(path: Path, weight: int) -> Path | None:
 
 def cached_subset(path: Path, chars: str) -> bytes:
     """Return the HarfBuzz subset of a font to ``chars``, cached by font content, characters and HarfBuzz version."""
-    key = hashlib.sha256(f"{file_digest(path)}|{engine_version()}|{chars}".encode()).hexdigest()
+    key = hashlib.sha256(f"{file_digest(path)}|{engine_version()}|all-features|{chars}".encode()).hexdigest()
     return cached(cache_dir() / f"{key}.ttf", lambda: subset(path, chars)) or b""
 
 
@@ -121,8 +121,9 @@ def subset(path: Path, chars: str) -> bytes:
     face = hb.Face(hb.Blob.from_file_path(str(path)))
     options = hb.SubsetInput()
     options.unicode_set.update(ord(char) for char in chars)
-    options.layout_feature_tag_set.invert()                          # every feature: Arabic shaping needs them
-    options.layout_script_tag_set.invert()
+    for tags in (options.layout_feature_tag_set, options.layout_script_tag_set):
+        tags.clear()      # every feature and script: Arabic joining needs init/medi/fina, which are in the default set,
+        tags.invert()     # so inverting the default set (without clearing it) would drop exactly those
     options.name_id_set.invert()
     options.name_lang_id_set.invert()
     options.flags = hb.SubsetFlags.NOTDEF_OUTLINE
