@@ -44,33 +44,93 @@ def _change(root: Path) -> None:
     section.write_text(section.read_text().replace("A short quotation.", "A short quotation, changed."))
 
 
-#: After the second staged file is moved into place, the process kills itself (SIGKILL: no cleanup runs).
-KILL_WHILE_PUBLISHING = """
+#: Where the folder swap is unavailable (no renameat2), staging is inside the output folder and files are
+#: moved under a journal; after the second file is moved, the process kills itself (SIGKILL: no cleanup runs).
+KILL_WHILE_MOVING = """
 import os, signal
 import booklet.publish as publish
+publish._renameat2 = lambda: None
 real = publish._move_all
 def move_all(staging, out_dir, files):
     real(staging, out_dir, files[:2])
     os.kill(os.getpid(), signal.SIGKILL)
 publish._move_all = move_all
 """
+#: The process kills itself just before, or just after, the atomic swap of the staging and output folders.
+KILL_BEFORE_SWAP = """
+import os, signal
+import booklet.publish as publish
+def swap(first, second):
+    os.kill(os.getpid(), signal.SIGKILL)
+publish.swap = swap
+"""
+KILL_AFTER_SWAP = """
+import os, signal
+import booklet.publish as publish
+real = publish.swap
+def swap(first, second):
+    real(first, second)
+    os.kill(os.getpid(), signal.SIGKILL)
+publish.swap = swap
+"""
+BUILD = ("build", "--format", "epub,html", "--jobs", "1")
 
 
-def test_a_build_killed_while_publishing_is_completed_by_the_next_command(project, tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+def _killed_build(project, tmp_path, patch: str):
+    """Build, change the content, run a build killed by ``patch``; return (root, out, old set, reference new set)."""
     root, out = project("multilingual"), tmp_path / "dist"
-    assert run("--source", str(root), "build", "--format", "epub,html", "--out", str(out), "--jobs", "1")[0] == 0
+    assert run("--source", str(root), *BUILD, "--out", str(out))[0] == 0
     old = snapshot(out)
     _change(root)
-    killed = run_with_patch(KILL_WHILE_PUBLISHING, "--source", str(root), "build", "--format", "epub,html", "--out", str(out), "--jobs", "1")
-    assert killed.returncode == -9
-    assert (out / JOURNAL).is_file() and any(out.glob(".staging-*"))
+    killed = run_with_patch(patch, "--source", str(root), *BUILD, "--out", str(out))
+    assert killed.returncode == -9, killed.stderr
     reference = tmp_path / "reference"
-    assert run("--source", str(root), "build", "--format", "epub,html", "--out", str(reference), "--jobs", "1")[0] == 0
-    # the next build completes the interrupted publication, finds everything up to date, and writes nothing more
-    status, _out, _err = run("--source", str(root), "build", "--format", "epub,html", "--out", str(out), "--jobs", "1")
-    assert status == 0
-    assert snapshot(out) == snapshot(reference) != old
+    assert run("--source", str(root), *BUILD, "--out", str(reference))[0] == 0
+    return root, out, old, snapshot(reference)
+
+
+def _next_build_publishes_the_new_set(root: Path, out: Path, new: dict[str, str]) -> None:
+    """The next build leaves exactly the new set and no staging folder, beside or inside the output folder."""
+    assert run("--source", str(root), *BUILD, "--out", str(out))[0] == 0
+    assert snapshot(out) == new
+    assert not [p for p in out.parent.iterdir() if ".staging-" in p.name] and not list(out.glob(".staging-*"))
+
+
+def test_a_build_killed_before_the_swap_leaves_exactly_the_old_set(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root, out, old, new = _killed_build(project, tmp_path, KILL_BEFORE_SWAP)
+    assert snapshot(out) == old != new
+    _next_build_publishes_the_new_set(root, out, new)
+
+
+def test_a_build_killed_after_the_swap_leaves_exactly_the_new_set(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root, out, old, new = _killed_build(project, tmp_path, KILL_AFTER_SWAP)
+    assert snapshot(out) == new != old
+    assert [p for p in out.parent.iterdir() if ".staging-" in p.name], "the old set waits beside the folder for cleanup"
+    _next_build_publishes_the_new_set(root, out, new)
+
+
+def test_without_the_swap_a_build_killed_while_moving_is_completed_by_the_next_command(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root, out, old, new = _killed_build(project, tmp_path, KILL_WHILE_MOVING)
+    assert (out / JOURNAL).is_file() and any(out.glob(".staging-*"))
+    _next_build_publishes_the_new_set(root, out, new)
+
+
+def test_publishing_keeps_the_folders_permissions_and_files_it_did_not_write(project, tmp_path):
+    root, out = project("minimal"), tmp_path / "dist"
+    out.mkdir(mode=0o750)
+    out.chmod(0o750)
+    (out / "NOTES.txt").write_text("the organizers' own file")
+    assert run("--source", str(root), "build", "--format", "html", "--out", str(out), "--jobs", "1")[0] == 0
+    assert (out.stat().st_mode & 0o777) == 0o750
+    assert (out / "NOTES.txt").read_text() == "the organizers' own file"
+    fresh = tmp_path / "fresh"
+    assert run("--source", str(root), "build", "--format", "html", "--out", str(fresh), "--jobs", "1")[0] == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (fresh.stat().st_mode & 0o777) == 0o777 & ~umask
 
 
 def test_stale_staging_folders_are_removed_by_the_next_build(project, tmp_path):

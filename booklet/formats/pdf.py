@@ -14,6 +14,7 @@ import io
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -28,6 +29,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from ..errors import BookletError, Location, Problem
 from ..fontcache import font_clock, static_fonts
 from ..fsutil import atomic_write
+from ..fonts import font_face_css, font_stack
 from ..images import resolution_warnings
 from ..outputs import LanguageJob, Output
 from . import PDF_VARIANTS
@@ -94,16 +96,21 @@ def _collect_weasyprint_logs():
 
 
 def page_css(job: LanguageJob) -> str:
-    """Return the trim size, bleed and crop marks of every page, and the cover height."""
+    """Return the trim size and bleed of every page, and the cover height (crop marks: formats/prepress.py)."""
     width, height = PAGE_SIZES_MM[job.booklet.page_size]
-    return (f"@page {{ size: {width}mm {height}mm; bleed: {BLEED_MM}mm; marks: crop; }}\n"
-            f"section.cover {{ height: {height}mm; }}\n")
+    return (f"@page {{ size: {width}mm {height}mm; bleed: {BLEED_MM}mm; }}\n"
+            f"section.cover, section.back-cover {{ height: {height}mm; }}\n")
+
+
+def has_back_cover(job: LanguageJob) -> bool:
+    """Return whether the document ends with a back cover: booklets with a front cover get one."""
+    return any(section.kind == "cover" for section in job.view.sections)
 
 
 def render_document_html(job: LanguageJob) -> str:
     """Render the single HTML document that WeasyPrint typesets."""
-    return job.render("pdf/document.html", book=job.view,
-                           created=job.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return job.render("pdf/document.html", book=job.view, back_cover=has_back_cover(job),
+                      created=job.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 def pdf_options(job: LanguageJob, variant: str) -> dict:
@@ -196,6 +203,25 @@ def _pages_of(document) -> dict[str, int]:
 
 def _read_right_to_left(pdf: pydyf.PDF) -> None:
     """Tell viewers to show spreads and page turns right to left (/ViewerPreferences /Direction /R2L)."""
+def render_slugs(job: LanguageJob, texts: list[str], width_mm: float, height_mm: float) -> bytes:
+    """Typeset one slug line per page (the print-shop PDF's, formats/prepress.py), each on a page of its own."""
+    fonts = static_fonts(job.fonts)
+    fetcher = SafeFetcher(*(p.parent for f in fonts for p in f.files))
+    font_config = FontConfiguration()
+    css = CSS(string="\n".join([
+        font_face_css(fonts),
+        f"html {{ font-family: {font_stack(job.booklet.fonts, job.view.lang)}; font-size: 6pt; color: #000; }}",
+        f"@page {{ size: {width_mm}mm {height_mm}mm; margin: 0; }}",
+        f"body {{ margin: 0; }} p {{ margin: 0; line-height: {height_mm}mm; white-space: nowrap; overflow: hidden; break-after: page; }}",
+    ]), url_fetcher=fetcher, font_config=font_config)
+    body = "".join(f"<p>{escape(text)}</p>" for text in texts)
+    html = f'<!DOCTYPE html><html lang="{job.view.tag}" dir="{job.view.dir}"><body>{body}</body></html>'
+    with _collect_weasyprint_logs(), font_clock(job.timestamp):
+        return HTML(string=html, url_fetcher=fetcher).write_pdf(
+            stylesheets=[css], font_config=font_config,
+            pdf_identifier=hashlib.sha256(f"{job.booklet.slug}/{job.view.lang}/slug".encode()).hexdigest()[:32].encode())
+
+
     preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
     preferences["Direction"] = "/R2L"
     pdf.catalog["ViewerPreferences"] = preferences
