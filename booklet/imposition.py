@@ -42,6 +42,17 @@ def blank_page_count(pages: int) -> int:
     return padded_page_count(pages) - pages
 
 
+def page_sequence(pages: int, back_cover: bool = False) -> list[int | None]:
+    """Return the padded booklet's pages in order: page numbers, None for the blanks.
+
+    The blanks come before the last page when it is the back cover, so that it stays
+    on the outside; otherwise at the end.
+    """
+    numbers: list[int | None] = list(range(1, pages + 1))
+    blanks: list[int | None] = [None] * blank_page_count(pages)
+    return numbers[:-1] + blanks + numbers[-1:] if back_cover and pages > 1 else numbers + blanks
+
+
 def sheet_count(pages: int) -> int:
     """Return how many sheets a booklet of ``pages`` pages is printed on."""
     return padded_page_count(pages) // PAGES_PER_SHEET

@@ -13,11 +13,13 @@ from booklet import cli, pipeline
 from booklet.content import load_booklet
 from booklet.errors import BookletError
 from booklet.formats.pdf import BLEED_MM, PAGE_SIZES_MM
+from booklet.formats.prepress import SHEET_MARGIN_MM
 from booklet.imposition import (
     blank_page_count,
     describe_page_count,
     padded_page_count,
     page_count_warnings,
+    page_sequence,
     saddle_stitch,
     sheet_count,
 )
@@ -138,25 +140,35 @@ def test_three_pdfs_per_language_with_page_counts_in_the_manifest(printed):
         names = [o.path.name for o in outputs[lang].values()]
         assert names == [f"multi-{lang}.pdf", f"multi-{lang}-print.pdf", f"multi-{lang}-booklet.pdf"]
         pages = outputs[lang]["pdf"].pages
-        assert pages == outputs[lang]["print"].pages == len(PdfReader(out / f"multi-{lang}-print.pdf").pages)
+        printed = padded_page_count(pages)     # the print PDF is padded to whole sheets
+        assert printed == outputs[lang]["print"].pages == len(PdfReader(out / f"multi-{lang}-print.pdf").pages)
         assert pages >= 4 + EXTRA_CHAPTERS
         sides = len(PdfReader(out / f"multi-{lang}-booklet.pdf").pages)
         assert sides == outputs[lang]["booklet"].pages == 2 * sheet_count(pages) and (2 * sides) % 4 == 0
-        assert manifest[(lang, "booklet")]["pages"] == sides and manifest[(lang, "print")]["pages"] == pages
+        assert manifest[(lang, "booklet")]["pages"] == sides and manifest[(lang, "print")]["pages"] == printed
+
+
+def _grown(box: list[float], mm: float) -> list[float]:
+    d = mm * PT_PER_MM
+    return [box[0] - d, box[1] - d, box[2] + d, box[3] + d]
+
+
+def _close(box, expected) -> bool:
+    """Boxes equal to 0.01 pt."""
+    return all(abs(float(a) - b) <= 0.01 for a, b in zip(box, expected, strict=True))
 
 
 @pytest.mark.engines
 @pytest.mark.parametrize("lang", ["en", "ar"])
-def test_print_pdf_has_bleed_crop_marks_trim_and_bleed_boxes(printed, lang):
+def test_print_pdf_sheets_are_larger_than_the_bleed_with_exact_trim_and_bleed_boxes(printed, lang):
     out, _outputs = printed
     width, height = _trim_pt()
-    bleed = BLEED_MM * PT_PER_MM
-    media = [round(v, 2) for v in (-bleed, -bleed, width + bleed, height + bleed)]
+    trim = [0, 0, width, height]
     for page in PdfReader(out / f"multi-{lang}-print.pdf").pages:
-        assert _box(page, "mediabox") == media                   # trim + 2 × 3 mm
-        assert _box(page, "trimbox") == [0, 0, round(width, 2), round(height, 2)]
-        assert _box(page, "bleedbox") == media
-        assert _box(page, "cropbox") == media
+        assert _close(page.trimbox, trim)
+        assert _close(page.bleedbox, _grown(trim, BLEED_MM))                 # trim + 3 mm, exactly
+        assert _close(page.mediabox, _grown(trim, SHEET_MARGIN_MM))          # the sheet: room for marks and slug
+        assert _close(page.cropbox, _grown(trim, SHEET_MARGIN_MM))
 
 
 @pytest.mark.engines
@@ -173,7 +185,12 @@ def test_screen_pdf_boxes_are_the_trim_size(printed, lang):
 def test_screen_and_print_pdfs_are_one_layout_tagged_with_outline_and_language(printed, lang):
     out, _outputs = printed
     screen, press = PdfReader(out / f"multi-{lang}.pdf"), PdfReader(out / f"multi-{lang}-print.pdf")
-    assert [p.extract_text() for p in screen.pages] == [p.extract_text() for p in press.pages]
+    pages = [p.extract_text() for p in screen.pages]
+    sequence = page_sequence(len(pages), back_cover=True)
+    assert len(press.pages) == len(sequence)
+    for number, page in zip(sequence, press.pages, strict=True):   # each press page: the screen page + its slug line
+        text = page.extract_text()
+        assert (pages[number - 1] in text) if number else (str(len(sequence)) in text and lang in text)
     for reader in (screen, press):
         catalog = reader.trailer["/Root"]
         assert catalog["/Lang"] == lang
@@ -235,14 +252,17 @@ def test_booklet_sheets_show_the_pages_in_saddle_stitch_order(printed, lang, tit
     reader = PdfReader(out / f"multi-{lang}-booklet.pdf")
     width, height = _trim_pt()
     seen, expected = [], []
+    sequence = page_sequence(pages, back_cover=True)     # blank pages before the back cover
     for page, side in zip(reader.pages, saddle_stitch(pages, rtl=lang == "ar"), strict=True):
         assert [round(float(v), 2) for v in page.mediabox] == [0, 0, round(2 * width, 2), round(height, 2)]
         halves = _halves(page)
         seen.append((_identify(halves[0], title), _identify(halves[1], title)))
-        expected.append(tuple("cover" if n == 1 else (n if n <= pages else None) for n in side))
+        numbers = [sequence[n - 1] for n in side]
+        expected.append(tuple("cover" if n in (1, pages) else n for n in numbers))   # front and back cover: the title
     assert seen == expected
     first = seen[0]
-    assert first == ((None, "cover") if lang == "en" else ("cover", None))   # bound on the left / on the right
+    assert first == ("cover", "cover")             # the outer sheet's front: back cover and front cover
+    assert sum(half is None for side in seen for half in side) == padded_page_count(pages) - pages
 
 
 @pytest.mark.engines
@@ -256,7 +276,8 @@ def test_trim_size_follows_the_page_size(make_project, tmp_path, page_size):
     bleed = BLEED_MM * PT_PER_MM
     page = PdfReader(tmp_path / "out" / "minimal-en-print.pdf").pages[0]
     assert [round(float(v), 1) for v in page.trimbox] == [0, 0, round(width, 1), round(height, 1)]
-    assert round(float(page.mediabox.width), 1) == round(width + 2 * bleed, 1)
+    assert round(float(page.bleedbox.width), 1) == round(width + 2 * bleed, 1)
+    assert round(float(page.mediabox.width), 1) == round(width + 2 * SHEET_MARGIN_MM * PT_PER_MM, 1)
     screen = PdfReader(tmp_path / "out" / "minimal-en.pdf").pages[0]
     assert round(float(screen.mediabox.width), 1) == round(width, 1)
     sheet = PdfReader(tmp_path / "out" / "minimal-en-booklet.pdf").pages[0]
@@ -277,10 +298,10 @@ def test_the_three_pdfs_are_reproducible(project, tmp_path, monkeypatch):
 def test_pdf_a_3u_variant_for_archiving_stays_tagged(project, tmp_path):
     root = project("minimal")
     pipeline.build(root, tmp_path / "out", BuildOptions(formats=["pdf", "print"], jobs=1, pdf_variant="pdf/a-3u"))
-    for name in ("minimal-en.pdf", "minimal-en-print.pdf"):
+    for name, archive in (("minimal-en.pdf", True), ("minimal-en-print.pdf", False)):   # the print PDF is a PDF/X
         catalog = PdfReader(tmp_path / "out" / name).trailer["/Root"]
         xmp = catalog["/Metadata"].get_object().get_data()
-        assert b"pdfaid:part" in xmp and b"pdfuaid" not in xmp
+        assert (b"pdfaid:part" in xmp) == archive and b"pdfuaid" not in xmp and (b"GTS_PDFXVersion" in xmp) != archive
         assert "/OutputIntents" in catalog and "/StructTreeRoot" in catalog and catalog["/Lang"] == "en"
     with pytest.raises(BookletError, match="unknown PDF variant 'pdf/x-4'"):
         pipeline.build(root, tmp_path / "bad", BuildOptions(formats=["pdf"], jobs=1, pdf_variant="pdf/x-4"))
@@ -307,4 +328,4 @@ def test_cli_prints_page_counts_with_padding(project, tmp_path, capsys):
     status = cli.main(["--source", str(root), "build", "--format", "pdf,booklet", "--out", str(tmp_path / "out"),
                        "--pdf-variant", "pdf/ua-1", "--jobs", "1"])
     assert status == 0
-    assert re.search(r"^en\s+2 \(\+2 blank\)\s", capsys.readouterr().out, re.MULTILINE)
+    assert re.search(r"^en\s+3 \(\+1 blank\)\s", capsys.readouterr().out, re.MULTILINE)   # cover, chapter, back cover

@@ -16,24 +16,31 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..imposition import sheet_count
+from ..imposition import padded_page_count, sheet_count
 from ..outputs import LanguageJob, Output
-from .pdf import write_output
+from .pdf import PAGE_SIZES_MM, has_back_cover, render_slugs, write_output
 
 if TYPE_CHECKING:
     from . import Products
 
 
 class PrintFormat:
-    """The print PDF: MediaBox = trim + bleed, crop marks, the cover's colours running into the bleed."""
+    """The print PDF: a PDF/X-4 on sheets larger than the bleed, crop marks and slug line, whole sheets."""
 
     name = "print"
     suffix = "-print.pdf"
 
     def write(self, job: LanguageJob, products: Products) -> list[Output]:
         """Write ``<slug>-<lang>-print.pdf`` from the shared layout (made with the bleed since ``print`` is requested)."""
+        from .prepress import SLUG_HEIGHT_MM, SLUG_INSET_MM, prepare_for_press, slug_texts
+
         layout = products.layout
-        return [write_output(job, self.name, self.suffix, layout.press, layout.pages)]
+        pages = padded_page_count(layout.pages)
+        width, _height = PAGE_SIZES_MM[job.booklet.page_size]
+        slugs = render_slugs(job, slug_texts(job.view.title_text, job.view.tag, job.view.edition_iso, pages),
+                             width - 2 * SLUG_INSET_MM, SLUG_HEIGHT_MM)
+        data = prepare_for_press(layout.press, slugs, has_back_cover(job), job.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        return [write_output(job, self.name, self.suffix, data, pages)]
 
 
 class BookletFormat:
@@ -47,6 +54,6 @@ class BookletFormat:
         from .sheets import impose_pdf  # here, so that builds without a booklet never load pypdf
 
         layout = products.layout
-        data = impose_pdf(layout.screen, rtl=job.view.dir == "rtl")
+        data = impose_pdf(layout.screen, rtl=job.view.dir == "rtl", back_cover=has_back_cover(job))
         return [write_output(job, self.name, self.suffix, data, 2 * sheet_count(layout.pages))]
 

@@ -19,14 +19,14 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from ..imposition import saddle_stitch
+from ..imposition import page_sequence, saddle_stitch
 from .printdialog import preset_print_dialog
 
 #: A page placed on a half of a sheet side (0 left, 1 right): its XObject name, the form, its TrimBox.
 Placed = dict[int, tuple[str, IndirectObject, RectangleObject]]
 
 
-def impose_pdf(data: bytes, rtl: bool = False) -> bytes:
+def impose_pdf(data: bytes, rtl: bool = False, back_cover: bool = False) -> bytes:
     """Return a PDF with the trimmed pages of ``data`` imposed two-up for saddle stitching.
 
     Each page becomes a form XObject clipped to its TrimBox (so bleed and crop marks
@@ -43,12 +43,14 @@ def impose_pdf(data: bytes, rtl: bool = False) -> bytes:
     writer = PdfWriter()
     writer.pdf_header = reader.pdf_header
     forms: dict[int, IndirectObject] = {}
+    sequence = page_sequence(len(pages), back_cover)   # the blank pages go before the back cover
     for side in saddle_stitch(len(pages), rtl):
         placed: Placed = {}
-        for half, number in enumerate(side):
-            if number <= len(pages):
+        for half, position in enumerate(side):
+            number = sequence[position - 1]
+            if number is not None:
                 if number not in forms:
-                    forms[number] = _page_as_form(pages[number - 1], writer)
+                    forms[number] = page_as_form(pages[number - 1], writer)
                 placed[half] = (f"/Page{number}", forms[number], pages[number - 1].trimbox)
         _add_sheet_side(writer, width, height, placed)
     _copy_document_info(reader, writer)
@@ -58,7 +60,7 @@ def impose_pdf(data: bytes, rtl: bool = False) -> bytes:
     return output.getvalue()
 
 
-def _page_as_form(page: PageObject, writer: PdfWriter) -> IndirectObject:
+def page_as_form(page: PageObject, writer: PdfWriter) -> IndirectObject:
     """Copy a page into ``writer`` as a form XObject whose bounding box is the page's TrimBox."""
     contents = page["/Contents"].get_object()
     if not isinstance(contents, StreamObject):   # WeasyPrint writes one content stream per page
