@@ -138,7 +138,9 @@ def subset_font(path: Path, text: str, flavor: str | None = None) -> bytes:
     by font content and character set (``$XDG_CACHE_HOME/booklet/fonts``); the
     WOFF flavor is made from it, which is cheap.
     """
-    chars = "".join(sorted(set(text) | {chr(c) for c in range(0x20, 0x7F)}))
+    # With the compatibility decompositions: shapers split some characters into glyphs of others
+    # (Thai and Lao SARA AM into NIKHAHIT + SARA AA), and a subset without those shows tofu.
+    chars = "".join(sorted(set(text) | set(unicodedata.normalize("NFKD", "".join(set(text)))) | {chr(c) for c in range(0x20, 0x7F)}))
     data = fontcache.cached_subset(path, chars)
     return data if flavor is None else _flavored(data, flavor)
 

@@ -28,8 +28,8 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from ..errors import BookletError, Location, Problem
 from ..fontcache import font_clock, static_fonts
-from ..fsutil import atomic_write
 from ..fonts import font_face_css, font_stack
+from ..fsutil import atomic_write
 from ..images import resolution_warnings
 from ..outputs import LanguageJob, Output
 from . import PDF_VARIANTS
@@ -201,8 +201,6 @@ def _pages_of(document) -> dict[str, int]:
     return found
 
 
-def _read_right_to_left(pdf: pydyf.PDF) -> None:
-    """Tell viewers to show spreads and page turns right to left (/ViewerPreferences /Direction /R2L)."""
 def render_slugs(job: LanguageJob, texts: list[str], width_mm: float, height_mm: float) -> bytes:
     """Typeset one slug line per page (the print-shop PDF's, formats/prepress.py), each on a page of its own."""
     fonts = static_fonts(job.fonts)
@@ -222,6 +220,8 @@ def render_slugs(job: LanguageJob, texts: list[str], width_mm: float, height_mm:
             pdf_identifier=hashlib.sha256(f"{job.booklet.slug}/{job.view.lang}/slug".encode()).hexdigest()[:32].encode())
 
 
+def _read_right_to_left(pdf: pydyf.PDF) -> None:
+    """Tell viewers to show spreads and page turns right to left (/ViewerPreferences /Direction /R2L)."""
     preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
     preferences["Direction"] = "/R2L"
     pdf.catalog["ViewerPreferences"] = preferences
