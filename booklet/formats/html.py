@@ -9,6 +9,7 @@ pipeline publishes the folder file by file and the manifest lists each file.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 #: Font files are written as WOFF (zlib, deterministic, no extra dependency), named after the source file.
 FONT_FLAVOR = "woff"
+#: The cover thumbnail of the download page and of shared links' previews: ``cover.jpg``, this many pixels wide.
+THUMBNAIL_NAME, THUMBNAIL_WIDTH = "cover.jpg", 480
 
 
 def edition_folder(job: LanguageJob) -> Path:
@@ -58,6 +61,24 @@ def sibling_downloads(job: LanguageJob, written: Sequence[Output]) -> list[tuple
     return [(kind, name) for kind, name in (("pdf", f"{stem}.pdf"), ("epub", f"{stem}.epub"),
                                             ("print", f"{stem}-print.pdf"), ("booklet", f"{stem}-booklet.pdf"))
             if name in names]
+
+
+def cover_thumbnail(png: bytes) -> bytes:
+    """Return the EPUB's cover image reduced to ``THUMBNAIL_WIDTH`` pixels wide, as a JPEG (deterministic)."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    image = image.resize((THUMBNAIL_WIDTH, round(image.height * THUMBNAIL_WIDTH / image.width)), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85, optimize=True)
+    return buffer.getvalue()
+
+
+def _typeset_cover(products: Products) -> bytes | None:
+    """Return the cover image when this run already typeset it (PDF or EPUB built); a web-only run skips it."""
+    if "cover_png" in products.__dict__ or "layout" in products.__dict__:
+        return products.cover_png
+    return None
 
 
 def _image_files(job: LanguageJob) -> list[tuple[Path, str]]:
@@ -100,6 +121,9 @@ class HtmlFormat:
                     files.append((font_file_name(path), subset_font(path, job.subset_text(page), FONT_FLAVOR)))
         for source, name in _image_files(job):
             files.append((name, source.read_bytes()))
+        cover = _typeset_cover(products)
+        if cover:
+            files.append((THUMBNAIL_NAME, cover_thumbnail(cover)))
         outputs = []
         for name, data in files:
             path = folder / name
