@@ -1,8 +1,8 @@
 """The small inline markup that content and translations may use, rendered to safe HTML.
 
-Only ``*emphasis*``, ``**strong**``, ``[label](url)``, ``{fact}`` and the escapes
-``{{`` ``}}`` are understood; every other character is escaped, so text can
-never inject HTML, CSS or script.
+Only ``*emphasis*``, ``**strong**``, ``[label](url)``, ``[words]{lang=xx}`` (a span
+in another language), ``{fact}`` and the escapes ``{{`` ``}}`` are understood;
+every other character is escaped, so text can never inject HTML, CSS or script.
 """
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from collections.abc import Callable, Mapping
 
 from markupsafe import Markup, escape
 
+from .languages import bcp47, direction, parse_language
+
 TOKEN = re.compile(
     r"\*\*(?P<strong>.+?)\*\*"
     r"|\*(?P<em>[^*]+?)\*"
     r"|\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]*)\)"
+    r"|\[(?P<span>[^\]]+)\]\{lang=(?P<lang>[^{}\s]*)\}"
     r"|(?P<open>\{\{)|(?P<close>\}\})"
     r"|\{(?P<fact>[^{}]*)\}"
 )
@@ -50,6 +53,8 @@ def _render_token(match: re.Match[str], facts: Mapping[str, int], format_number:
         if not SAFE_URL.match(url):
             raise InlineError(f"link target {url!r} is not allowed (use https://, http://, mailto: or #section-id)")
         return f'<a href="{escape(url)}">{render_inline(groups["label"], facts, format_number)}</a>'
+    if groups["span"] is not None:
+        return _render_span(groups["span"], groups["lang"], facts, format_number)
     if groups["open"]:
         return "{"
     if groups["close"]:
@@ -62,11 +67,22 @@ def _render_token(match: re.Match[str], facts: Mapping[str, int], format_number:
     return str(escape(format_number(facts[name])))
 
 
+def _render_span(text: str, code: str, facts: Mapping[str, int], format_number: Callable[[int], str]) -> str:
+    """Render ``[words]{lang=xx}`` as a span with ``lang`` and, for the reading direction, ``dir``."""
+    lang = parse_language(code)
+    if lang is None:
+        raise InlineError(f"language {code!r} in [...]{{lang={code}}} is not a BCP 47 or CLDR language code (for example en, pt-BR)")
+    inner = render_inline(text, facts, format_number)
+    return f'<span lang="{escape(bcp47(lang))}" dir="{direction(lang)}">{inner}</span>'
+
+
 def markup_signature(text: str) -> list[str]:
     """Return the markup tokens of a text (kinds, link targets, placeholders) for parity checks."""
     signature = []
     for match in TOKEN.finditer(text):
         groups = match.groupdict()
+        if groups["span"] is not None:   # a translation may drop or add a language span (a name it writes its own way)
+            continue
         kind = next(k for k in ("strong", "em", "label", "open", "close", "fact") if groups[k] is not None)
         detail = {"label": groups["url"], "fact": groups["fact"]}.get(kind)
         signature.append(f"{kind}:{detail}" if detail is not None else kind)
@@ -75,7 +91,7 @@ def markup_signature(text: str) -> list[str]:
 
 def plain_text(text: str) -> str:
     """Strip the markup from a text (for metadata, where no HTML is allowed)."""
-    return TOKEN.sub(lambda m: m.group("strong") or m.group("em") or m.group("label")
+    return TOKEN.sub(lambda m: m.group("strong") or m.group("em") or m.group("label") or m.group("span")
                      or ("{" if m.group("open") else "}" if m.group("close") else m.group(0)), text)
 
 
