@@ -27,6 +27,10 @@ from .outputs import Output
 
 PAGES_PER_SHEET = 4
 
+#: Office paper (mm). A booklet whose trim is office paper itself is imposed on sheets of the same paper, landscape,
+#: at reduced scale: an office printer cannot print the A3 (or 17 × 11 in) sheets that 100 % would need.
+OFFICE_PAPER_MM = {"A4": (210.0, 297.0), "letter": (215.9, 279.4)}
+
 #: One side of a sheet: the page numbers (1-based) on its left and right halves.
 #: Numbers above the booklet's page count stand for blank padding pages.
 SheetSide = tuple[int, int]
@@ -72,6 +76,28 @@ def saddle_stitch(pages: int, rtl: bool = False) -> list[SheetSide]:
         back = (2 * sheet + 2, last - 2 * sheet - 1)
         sides += [front, back]
     return [(right, left) for left, right in sides] if rtl else sides
+
+
+def office_sheet(page_size: str, trim_mm: tuple[float, float]) -> tuple[float, float, float]:
+    """Return the booklet's sheet (width, height in mm, landscape) and the scale its pages are printed at.
+
+    Trims smaller than office paper go two-up at 100 % on a sheet twice their width (A5 on A4);
+    A4 and letter trims go on A4 and letter sheets, scaled to fit half a sheet.
+    """
+    width, height = trim_mm
+    if page_size not in OFFICE_PAPER_MM:
+        return 2 * width, height, 1.0
+    short, long = OFFICE_PAPER_MM[page_size]
+    return long, short, min(long / 2 / width, short / height)
+
+
+def office_sheet_note(page_size: str) -> str | None:
+    """Describe a reduced-scale imposition for the build summary, or None at 100 %."""
+    if page_size not in OFFICE_PAPER_MM:
+        return None
+    _width, _height, scale = office_sheet(page_size, OFFICE_PAPER_MM[page_size])
+    return (f"booklet: {page_size} pages are printed two-up on {page_size} sheets at {scale * 100:.0f} % "
+            f"(office printers cannot print the double-size sheets that 100 % needs)")
 
 
 def describe_page_count(pages: int) -> str:

@@ -17,6 +17,8 @@ from booklet.formats.prepress import SHEET_MARGIN_MM
 from booklet.imposition import (
     blank_page_count,
     describe_page_count,
+    office_sheet,
+    office_sheet_note,
     padded_page_count,
     page_count_warnings,
     page_sequence,
@@ -75,6 +77,22 @@ def test_folded_sheets_read_in_order(pages):
         first_half = odd <= last // 2
         assert (side % 2 == 0) == first_half                             # the first half is on the fronts
         assert side // 2 == ((odd - 1) // 2 if first_half else (last - odd - 1) // 2)   # outer sheets first
+
+
+def test_office_paper_trims_are_imposed_on_the_same_paper_at_reduced_scale():
+    assert office_sheet("A5", (148, 210)) == (296, 210, 1.0)
+    width, height, scale = office_sheet("A4", (210, 297))
+    assert (width, height, round(scale, 4)) == (297, 210, 0.7071)
+    assert round(office_sheet("letter", (215.9, 279.4))[2], 3) == 0.647
+    assert office_sheet_note("A5") is None and office_sheet_note("half-letter") is None
+    assert office_sheet_note("letter") == ("booklet: letter pages are printed two-up on letter sheets at 65 % "
+                                           "(office printers cannot print the double-size sheets that 100 % needs)")
+
+
+def test_blank_pages_go_before_the_back_cover():
+    assert page_sequence(5, back_cover=True) == [1, 2, 3, 4, None, None, None, 5]
+    assert page_sequence(5) == [1, 2, 3, 4, 5, None, None, None]
+    assert page_sequence(8, back_cover=True) == list(range(1, 9))
 
 
 def _result(lang: str, pages: int) -> pipeline.LanguageResult:
@@ -281,7 +299,14 @@ def test_trim_size_follows_the_page_size(make_project, tmp_path, page_size):
     screen = PdfReader(tmp_path / "out" / "minimal-en.pdf").pages[0]
     assert round(float(screen.mediabox.width), 1) == round(width, 1)
     sheet = PdfReader(tmp_path / "out" / "minimal-en-booklet.pdf").pages[0]
-    assert [round(float(v), 1) for v in sheet.mediabox] == [0, 0, round(2 * width, 1), round(height, 1)]
+    if page_size in ("A4", "letter"):     # office paper: same paper, landscape, pages scaled to half a sheet
+        sheet_width, sheet_height = height, width
+        scale = min(sheet_width / 2 / width, sheet_height / height)
+        assert round(scale, 3) == {"A4": 0.707, "letter": 0.647}[page_size]
+        assert f"q {scale:.6f} 0 0 {scale:.6f}" in sheet.get_contents().get_data().decode()
+    else:
+        sheet_width, sheet_height = 2 * width, height
+    assert [round(float(v), 1) for v in sheet.mediabox] == [0, 0, round(sheet_width, 1), round(sheet_height, 1)]
 
 
 @pytest.mark.engines
@@ -329,3 +354,12 @@ def test_cli_prints_page_counts_with_padding(project, tmp_path, capsys):
                        "--pdf-variant", "pdf/ua-1", "--jobs", "1"])
     assert status == 0
     assert re.search(r"^en\s+3 \(\+1 blank\)\s", capsys.readouterr().out, re.MULTILINE)   # cover, chapter, back cover
+
+
+@pytest.mark.engines
+def test_cli_says_when_the_booklet_is_printed_at_reduced_scale(make_project, tmp_path, capsys):
+    root = make_project({})
+    config = root / "content" / "booklet.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "page_size: A4\n", encoding="utf-8")
+    assert cli.main(["--source", str(root), "build", "--format", "booklet", "--out", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    assert "booklet: A4 pages are printed two-up on A4 sheets at 71 % " in capsys.readouterr().out

@@ -5,7 +5,8 @@ page_size plus a 3 mm bleed (:data:`~booklet.formats.pdf.BLEED_MM`) on every
 side, crop marks, TrimBox and BleedBox. ``booklet`` writes
 ``<slug>-<lang>-booklet.pdf``: the trimmed pages padded with blank pages to a
 multiple of four and imposed two-up in saddle-stitch order on sheets twice the
-trim size (A5 pages on A4 landscape), to print duplex, flipped on the short edge,
+trim size (A5 pages on A4 landscape; A4 and letter pages at reduced scale on A4
+and letter sheets, :func:`booklet.imposition.office_sheet`), to print duplex, flipped on the short edge,
 and fold. :mod:`booklet.imposition` gives the page order; ``formats/sheets.py``
 places the pages with pypdf.
 
@@ -16,9 +17,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..imposition import padded_page_count, sheet_count
+from ..imposition import office_sheet, padded_page_count, sheet_count
 from ..outputs import LanguageJob, Output
 from .pdf import PAGE_SIZES_MM, has_back_cover, render_slugs, write_output
+
+PT_PER_MM = 72 / 25.4
 
 if TYPE_CHECKING:
     from . import Products
@@ -54,6 +57,9 @@ class BookletFormat:
         from .sheets import impose_pdf  # here, so that builds without a booklet never load pypdf
 
         layout = products.layout
-        data = impose_pdf(layout.screen, rtl=job.view.dir == "rtl", back_cover=has_back_cover(job))
+        trim = PAGE_SIZES_MM[job.booklet.page_size]
+        width, height, scale = office_sheet(job.booklet.page_size, trim)
+        data = impose_pdf(layout.screen, rtl=job.view.dir == "rtl", back_cover=has_back_cover(job),
+                          sheet=(width * PT_PER_MM, height * PT_PER_MM, scale))
         return [write_output(job, self.name, self.suffix, data, 2 * sheet_count(layout.pages))]
 

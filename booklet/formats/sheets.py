@@ -26,12 +26,15 @@ from .printdialog import preset_print_dialog
 Placed = dict[int, tuple[str, IndirectObject, RectangleObject]]
 
 
-def impose_pdf(data: bytes, rtl: bool = False, back_cover: bool = False) -> bytes:
+def impose_pdf(data: bytes, rtl: bool = False, back_cover: bool = False,
+               sheet: tuple[float, float, float] | None = None) -> bytes:
     """Return a PDF with the trimmed pages of ``data`` imposed two-up for saddle stitching.
 
     Each page becomes a form XObject clipped to its TrimBox (so bleed and crop marks
     stay off the neighbouring page) and is placed on sheet sides of twice its width.
     Fonts and other resources are shared, so the result is about as large as the input.
+    ``sheet`` is (width, height, scale) in points (:func:`booklet.imposition.office_sheet`):
+    by default twice the page width at 100 %; scaled pages meet at the fold, centred vertically.
     The document information and language are kept; the tag tree is not, since the
     sheets are for the printer, not for reading.
     """
@@ -40,6 +43,7 @@ def impose_pdf(data: bytes, rtl: bool = False, back_cover: bool = False) -> byte
     if not pages:
         raise ValueError("cannot impose a PDF without pages")
     width, height = float(pages[0].trimbox.width), float(pages[0].trimbox.height)
+    sheet = sheet or (2 * width, height, 1.0)
     writer = PdfWriter()
     writer.pdf_header = reader.pdf_header
     forms: dict[int, IndirectObject] = {}
@@ -52,7 +56,7 @@ def impose_pdf(data: bytes, rtl: bool = False, back_cover: bool = False) -> byte
                 if number not in forms:
                     forms[number] = page_as_form(pages[number - 1], writer)
                 placed[half] = (f"/Page{number}", forms[number], pages[number - 1].trimbox)
-        _add_sheet_side(writer, width, height, placed)
+        _add_sheet_side(writer, sheet, placed)
     _copy_document_info(reader, writer)
     preset_print_dialog(writer, rtl)
     output = io.BytesIO()
@@ -77,15 +81,19 @@ def page_as_form(page: PageObject, writer: PdfWriter) -> IndirectObject:
     return form.indirect_reference
 
 
-def _add_sheet_side(writer: PdfWriter, width: float, height: float, placed: Placed) -> None:
-    """Add one sheet side of twice the page width, drawing each placed page on its half."""
-    side = writer.add_blank_page(2 * width, height)
+def _add_sheet_side(writer: PdfWriter, sheet: tuple[float, float, float], placed: Placed) -> None:
+    """Add one sheet side, drawing each placed page (scaled) on its half, against the fold."""
+    sheet_width, sheet_height, scale = sheet
+    side = writer.add_blank_page(sheet_width, sheet_height)
     operations = []
     xobjects = DictionaryObject()
     for half, (name, form, trim) in placed.items():
         xobjects[NameObject(name)] = form
-        dx, dy = half * width - float(trim.left), -float(trim.bottom)
-        operations.append(f"q 1 0 0 1 {dx:.4f} {dy:.4f} cm {name} Do Q")
+        width, height = float(trim.width) * scale, float(trim.height) * scale
+        x = sheet_width / 2 - width if half == 0 else sheet_width / 2
+        y = (sheet_height - height) / 2
+        operations.append(f"q {scale:.6f} 0 0 {scale:.6f} {x:.4f} {y:.4f} cm "
+                          f"1 0 0 1 {-float(trim.left):.4f} {-float(trim.bottom):.4f} cm {name} Do Q")
     side[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
     content = DecodedStreamObject()
     content.set_data("\n".join(operations).encode("ascii"))
