@@ -13,8 +13,8 @@ import errno
 import logging
 import os
 import shutil
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from pathlib import Path
 
@@ -30,12 +30,21 @@ from .i18n import catalog_path, load_catalog
 from .imposition import page_count_warnings
 from .languages import bcp47, parse_language
 from .manifest import Manifest, entry_for, load_published, write_manifest
-from .model import Booklet, Text, translatable_texts
+from .model import Booklet
 from .outputs import LanguageJob, LanguageResult, Output
 from .publish import check_out_dir, disk_problem, make_staging, publish, recover
 from .render import make_environment, render_view, template_dirs
 from .shards import shard_languages
-from .translation import Translator
+from .translation import (
+    Key,
+    Scope,
+    Translator,
+    booklet_strings,
+    catalog_problems,
+    coverage_percent,
+    language_counts,
+    unusable_keys,
+)
 
 log = logging.getLogger(__name__)
 #: Write failures in the output folder that are the user's to fix, reported as one located line.
@@ -95,6 +104,10 @@ class LanguageTask:
     pdf_variant: str
     #: This language's files listed in the published manifest.
     published: tuple[str, ...] = ()
+    #: The language's strings by state (translation.language_counts), the same whatever formats are built.
+    counts: Mapping[str, int] = field(default_factory=dict)
+    #: Catalog entries with defects, never shown (translation.unusable_keys).
+    unusable: frozenset[Key] = frozenset()
 
 
 def build(root: Path, out_dir: Path, options: BuildOptions = BuildOptions(), *,
@@ -107,8 +120,11 @@ def build(root: Path, out_dir: Path, options: BuildOptions = BuildOptions(), *,
     formats = select_formats(options.formats)
     check_pdf_variant(options.pdf_variant)
     catalogs = load_catalogs(booklet, langs)                      # every .po problem, before any work
+    strings = booklet_strings(booklet)                            # content and template strings
+    unusable = check_translations(booklet, catalogs, strings)      # every translation defect check calls an error
+    counts = {lang: language_counts(strings, catalogs[lang], unusable[lang]) for lang in langs}
     warnings: list[Problem] = []
-    langs = release_languages(booklet, langs, catalogs, options.draft, warnings)
+    langs = release_languages(booklet, langs, counts, options.draft, warnings)
     if out_dir.is_dir():
         recover(out_dir)                                          # finish an interrupted publication first
     timestamp = build_timestamp(booklet)
@@ -122,7 +138,7 @@ def build(root: Path, out_dir: Path, options: BuildOptions = BuildOptions(), *,
         return _report(booklet, out_dir, results, (), warnings, published, options.strict)
     static_fonts(booklet.fonts)                                   # instance variable fonts once, before workers fork
     tasks = [LanguageTask(booklet, lang, catalogs[lang], tuple(formats), Path(), timestamp, options.draft,
-                          options.pdf_variant, published.paths(bcp47(lang))) for lang in stale]
+                          options.pdf_variant, published.paths(bcp47(lang)), counts[lang], unusable[lang]) for lang in stale]
     try:
         return _build_and_publish(booklet, out_dir, tasks, options, reused, recorded, published, fingerprints,
                                   warnings, progress, on_stage)
@@ -176,14 +192,14 @@ def build_language(task: LanguageTask, on_stage: Callable[[str], None] = lambda 
     """Render one language once and write each requested format from that rendering."""
     log.info("Rendering %s", task.lang)
     on_stage("render")
-    translator = Translator(task.lang, task.catalog, task.booklet.root, use_fuzzy=task.draft)
+    translator = Translator(task.lang, task.catalog, task.booklet.root, use_fuzzy=task.draft, unusable=task.unusable)
     view = render_view(task.booklet, translator, draft=task.draft)
     dirs = template_dirs(task.booklet.root)
     env = make_environment(dirs)                    # this language's own environment: gettext installed once
     env.install_gettext_translations(translator, newstyle=True)
     job = LanguageJob(task.booklet, view, env, translator, task.out_dir, task.timestamp, dirs, task.published)
     outputs = write_formats(job, task.formats, task.pdf_variant, on_stage)   # one typesetting for every format
-    return LanguageResult(task.lang, tuple(outputs), dict(translator.counts))
+    return LanguageResult(task.lang, tuple(outputs), dict(task.counts))
 
 
 def select_languages(booklet: Booklet, requested: Sequence[str] | None) -> list[str]:
@@ -203,12 +219,28 @@ def select_languages(booklet: Booklet, requested: Sequence[str] | None) -> list[
     return [lang for lang in booklet.languages if lang in chosen]
 
 
-def release_languages(booklet: Booklet, langs: Sequence[str], catalogs: dict[str, Catalog | None],
+def check_translations(booklet: Booklet, catalogs: Mapping[str, Catalog | None], strings: Catalog) -> dict[str, frozenset[Key]]:
+    """Refuse every translation defect that ``check`` calls an error; return each language's unusable entries."""
+    unusable: dict[str, frozenset[Key]] = {}
+    errors: list[Problem] = []
+    for lang, catalog in catalogs.items():
+        if catalog is None:
+            unusable[lang] = frozenset()
+            continue
+        scope = Scope.of(booklet, lang, catalog, strings)
+        errors += [problem for problem in catalog_problems(scope) if problem.severity == "error"]
+        unusable[lang] = unusable_keys(scope)
+    if errors:
+        raise BookletError(errors)
+    return unusable
+
+
+def release_languages(booklet: Booklet, langs: Sequence[str], counts: Mapping[str, Mapping[str, int]],
                       draft: bool, warnings: list[Problem]) -> list[str]:
     """Drop languages below the booklet's min_coverage (drafts build them all), with a warning for each."""
     kept = []
     for lang in langs:
-        percent = content_coverage(booklet, catalogs[lang])
+        percent = coverage_percent(counts[lang])
         if percent >= booklet.min_coverage or draft:
             kept.append(lang)
             continue
@@ -216,20 +248,6 @@ def release_languages(booklet: Booklet, langs: Sequence[str], catalogs: dict[str
         warnings.append(Problem(where, f"{lang}: {percent:.1f} % translated, below min_coverage {booklet.min_coverage:g} %; "
                                        f"not built (preview it with --draft)", "warning"))
     return kept
-
-
-def content_coverage(booklet: Booklet, catalog: Catalog | None) -> float:
-    """Return the percentage of the booklet's content strings with a usable (complete, not fuzzy) translation."""
-    if catalog is None:
-        return 100.0
-    texts = translatable_texts(booklet)
-    done = 0
-    for value in texts:
-        msgid = value.msgid if isinstance(value, Text) else (value.one, value.other)
-        message = catalog.get(msgid, context=value.context)
-        strings = message.string if message and isinstance(message.string, tuple) else ((message.string,) if message else ("",))
-        done += bool(message and all(strings) and not message.fuzzy)
-    return 100.0 * done / len(texts) if texts else 100.0
 
 
 def select_formats(requested: Sequence[str] | None) -> list[str]:
@@ -277,7 +295,7 @@ def translation_warnings(booklet: Booklet, results: Sequence[LanguageResult]) ->
     """Return a warning per language whose text fell back to the source language."""
     warnings = []
     for result in results:
-        fallback = {k: v for k, v in result.counts.items() if k in ("missing", "fuzzy") and v}
+        fallback = {k: v for k, v in result.counts.items() if k in ("missing", "fuzzy", "broken") and v}
         if fallback:
             detail = ", ".join(f"{count} {kind}" for kind, count in sorted(fallback.items()))
             where = Location(catalog_path(booklet.root, result.lang).relative_to(booklet.root))

@@ -130,6 +130,8 @@ class _Context:
         self.lang = translator.lang
         self.draft = draft
         self.section_ids = {section.id for section in booklet.sections}
+        #: Problems found while rendering (the translator only looks translations up).
+        self.problems: list[Problem] = []
 
     def number(self, value: int) -> str:
         """Format a whole number for the language."""
@@ -165,11 +167,11 @@ class _Context:
         try:
             html = render_inline(translated.text, self.booklet.facts, self.number)
         except InlineError as error:
-            self.translator.problems.append(Problem(where, str(error)))
+            self.problems.append(Problem(where, str(error)))
             return Markup("")
         if translated.line is not None:
             problems = inline_problems(translated.text, self.booklet.facts, self.section_ids)
-            self.translator.problems.extend(Problem(where, message) for message in problems)
+            self.problems.extend(Problem(where, message) for message in problems)
         if self.draft and translated.status in ("fuzzy", "missing", "broken"):
             return Markup('<span class="draft-{}">{}</span>').format(translated.status, html)
         return html
@@ -194,8 +196,8 @@ def render_view(booklet: model.Booklet, translator: Translator, draft: bool = Fa
         sections=[_section_view(ctx, s) for s in booklet.sections], draft=draft, download_url=booklet.url,
         chapter_start=booklet.chapter_start,
     )
-    if translator.problems:
-        raise BookletError(translator.problems)
+    if ctx.problems:
+        raise BookletError(ctx.problems)
     return view
 
 

@@ -82,6 +82,7 @@ def _translate(root: Path, lang: str) -> list[str]:
             message.string = tuple(f"{message.id[0]}-{category}" for category in categories)
         elif message.id:
             message.string = message.id
+            message.flags.add("ignore-same")   # kept in English on purpose (check warns about copied text otherwise)
     with path.open("wb") as handle:
         write_po(handle, catalog, width=76)
     return categories
