@@ -12,17 +12,15 @@ Italian and Portuguese (two forms: CLDR's extra "many" form is only for millions
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from babel import Locale
 from babel.messages.plurals import get_plural
 
 #: The numbers every rule is evaluated on.
 SAMPLE = range(1001)
-#: CLDR's categories in the order gettext numbers their forms.
-CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 _UNSIGNED = 2**64
 _TOKEN = re.compile(r"\s*(?:(?P<number>\d+)|(?P<op>\|\||&&|==|!=|<=|>=|[-+*/%<>!?:()n]))")
 #: Binary operators by precedence level, lowest first (gettext's plural.y).
@@ -68,16 +66,26 @@ class PluralRule:
         except _DivisionByZero:
             raise PluralError(f"the plural expression divides by zero for n = {n}") from None
 
+    @functools.cached_property
+    def table(self) -> tuple[int | None, ...]:
+        """Return the form of every number of :data:`SAMPLE` (None where the expression divides by zero), once."""
+        found: list[int | None] = []
+        for n in SAMPLE:
+            try:
+                found.append(self.evaluate(n))
+            except _DivisionByZero:
+                found.append(None)
+        return tuple(found)
+
     def forms(self) -> list[int]:
-        """Return the form of every number of :data:`SAMPLE`."""
-        return [self.form(n) for n in SAMPLE]
+        """Return the form of every number of :data:`SAMPLE`; raise PluralError if one cannot be computed."""
+        if None in self.table:
+            self.form(self.table.index(None))
+        return [index for index in self.table if index is not None]
 
     def numbers(self, index: int, limit: int = 3) -> str:
         """Return the first numbers that take form ``index``, for messages: ``2, 3, 4, …``."""
-        try:
-            found = [n for n in SAMPLE if self.evaluate(n) == index]
-        except _DivisionByZero:
-            return ""
+        found = [n for n in SAMPLE if self.table[n] == index]
         shown = ", ".join(str(n) for n in found[:limit])
         return shown + (", …" if len(found) > limit else "")
 
@@ -189,8 +197,10 @@ def _combine(symbol: str, operator: Callable[[int, int], int], left: Expression,
 def range_problem(rule: PluralRule) -> str | None:
     """Describe the first number whose form does not exist or cannot be computed, if any."""
     for n in SAMPLE:
-        index = rule.form(n)
-        if index >= rule.nplurals:
+        index = rule.table[n]
+        if index is None:
+            rule.form(n)   # raises, naming n
+        if index is not None and index >= rule.nplurals:
             last = f"msgstr[0] to msgstr[{rule.nplurals - 1}]" if rule.nplurals > 1 else "only msgstr[0]"
             return f"the plural expression gives msgstr[{index}] for n = {n}, but nplurals={rule.nplurals} means {last}"
     return None
@@ -205,16 +215,28 @@ class Reference:
 
 
 def references(lang: str) -> list[Reference]:
-    """Return the numberings accepted for ``lang``: Babel's CLDR formula, and CLDR's forms of whole numbers only."""
+    """Return the numberings accepted for ``lang``: Babel's CLDR formula, and the same with only the forms whole
+    numbers up to 1000 take (renumbered in order: CLDR's "many" of fr/es/it/pt is for millions)."""
     babel_rule = parse_plural_forms(get_plural(lang).plural_forms)
-    found = [Reference(babel_rule.nplurals, tuple(babel_rule.forms()))]
-    rule = Locale.parse(lang).plural_form
-    categories = [rule(n) for n in SAMPLE]
-    taken = [c for c in CATEGORIES if c in categories]
-    whole = Reference(len(taken), tuple(taken.index(c) for c in categories))
+    forms = babel_rule.forms()
+    found = [Reference(babel_rule.nplurals, tuple(forms))]
+    taken = sorted(set(forms))
+    whole = Reference(len(taken), tuple(taken.index(index) for index in forms))
     if whole != found[0]:
         found.append(whole)
     return found
+
+
+def _spelling(expression: str) -> str:
+    """Return an expression without spaces and enclosing parentheses, to recognise a formula written alike."""
+    text = re.sub(r"\s+", "", expression)
+    while text.startswith("(") and text.endswith(")"):
+        try:
+            parse_expression(text[1:-1])
+        except PluralError:
+            break
+        text = text[1:-1]
+    return text
 
 
 def cldr_plural_forms(lang: str) -> str:
@@ -229,6 +251,8 @@ def compare_with_cldr(lang: str, rule: PluralRule) -> tuple[str, str] | None:
     form (an error: readers would see the wrong form); a rule with another number of
     forms is a warning, since a consistent catalog still works.
     """
+    if (rule.nplurals, _spelling(rule.expression)) == (get_plural(lang).num_plurals, _spelling(get_plural(lang).plural_expr)):
+        return None   # the formula init writes, as it writes it: nothing to evaluate
     accepted = references(lang)
     same_count = [r for r in accepted if r.nplurals == rule.nplurals]
     expected = cldr_plural_forms(lang)

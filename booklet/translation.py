@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -36,8 +35,9 @@ CONTENT_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
 PERCENT_PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[a-zA-Z%]|%")
 #: HTML tags, which translations cannot use: every translation is escaped, so a tag would be shown as text.
 HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
-#: Control characters a translation may contain (others are never shown and can break the outputs).
-ALLOWED_CONTROLS = frozenset("\n\t")
+#: Control characters (Unicode Cc) other than newline and tab, which a translation may contain: the
+#: others are never shown and can break the outputs.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: The states a string can be in, as counted per language.
 STATES = ("translated", "fuzzy", "missing", "broken", "source")
 
@@ -187,6 +187,11 @@ class Scope:
         return header_defects(self)
 
     @functools.cached_property
+    def defects(self) -> dict[int, list[Defect]]:
+        """Return each entry's defects, by the entry's identity (computed once)."""
+        return {id(m): entry_defects(m, self) for m in self.catalog if m.id}
+
+    @functools.cached_property
     def contexts(self) -> dict[str, list[str | None]]:
         """Return the contexts the booklet has for each msgid."""
         found: dict[str, list[str | None]] = {}
@@ -268,7 +273,7 @@ def form_defects(source: str, form: str, kinds: set[str], scope: Scope) -> list[
     if form.isspace():
         return [("blank", "the translation is only white space; write it, or leave it empty to show the source text")]
     found = []
-    controls = sorted({c for c in form if unicodedata.category(c) == "Cc" and c not in ALLOWED_CONTROLS})
+    controls = sorted(set(CONTROL.findall(form)))
     if controls:
         names = ", ".join(f"U+{ord(c):04X}" for c in controls)
         found.append(("control", f"the translation contains the control character {names}, which is never shown; remove it"))
@@ -321,6 +326,9 @@ def _context_defects(message: Message, scope: Scope) -> list[Defect]:
 
 def difference(expected: Iterable[str], found: Iterable[str], missing: bool = True) -> str:
     """Describe how two lists of tokens differ: ``missing {a}; unexpected {b}`` (empty when they match)."""
+    expected, found = list(expected), list(found)
+    if expected == found:
+        return ""
     want, have = Counter(expected), Counter(found)
     lacking = sorted((want - have).elements()) if missing else []
     extra = sorted((have - want).elements())
@@ -334,13 +342,13 @@ def catalog_problems(scope: Scope) -> list[Problem]:
                 for d in scope.header]
     for message in scope.catalog:
         if message.id:
-            problems += [scope.locate(message, defect) for defect in entry_defects(message, scope)]
+            problems += [scope.locate(message, defect) for defect in scope.defects[id(message)]]
     return problems
 
 
 def unusable_keys(scope: Scope) -> frozenset[Key]:
     """Return the entries whose translation must not be shown (defects; fuzzy ones included, for drafts)."""
-    return frozenset(key(m) for m in scope.catalog if m.id and entry_defects(m, scope))
+    return frozenset(key(m) for m in scope.catalog if m.id and scope.defects[id(m)])
 
 
 # --- where entries are in the file ----------------------------------------------------------------
