@@ -12,21 +12,15 @@ from typing import Any
 from . import model
 from .blocks import read_section
 from .errors import BookletError, Location, Problem
-from .fonts import resolve_font_files
 from .inline import inline_problems
-from .reader import Reader, kind, show
-from .yamlsource import KeyPath, Source, load_yaml
+from .reader import Reader
+from .settings import KEYS, read_fields
+from .yamlsource import Source, load_yaml
 
-PAGE_SIZES = ("A5", "A4", "A6", "letter", "half-letter")
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
-
-BOOKLET_KEYS = {
-    "slug": True, "title": True, "subtitle": False, "source_language": True, "languages": True,
-    "edition": True, "publisher": True, "authors": False, "license": True, "description": False,
-    "keywords": False, "page_size": False, "fonts": True, "facts": False, "sections": True, "min_coverage": False, "url": False, "chapter_start": False,
-}
-
+#: booklet.yaml's keys (key → required), from the field table in booklet.settings.
+BOOKLET_KEYS = KEYS
+#: Fields of booklet.yaml that are not Booklet attributes as they are read.
+_DERIVED = ("facts",)
 
 
 def load_booklet(root: Path) -> model.Booklet:
@@ -39,12 +33,27 @@ def load_booklet(root: Path) -> model.Booklet:
     fields = reader.mapping((), BOOKLET_KEYS, "booklet.yaml")
     if fields is None:
         raise BookletError(problems)
-    booklet = _read_booklet(root, reader, fields)
-    facts_valid = not any(p.message.startswith(("facts must", "fact ")) for p in problems)
+    booklet = _booklet(root, reader, read_fields(reader, root, fields))
+    facts_valid = not problems_in(problems, meta, "facts")
     problems.extend(p for p in check_inline(booklet) if facts_valid or not p.message.startswith("placeholder"))
     if problems:
         raise BookletError(problems)
     return booklet
+
+
+def problems_in(problems: list[Problem], source: Source, key: str) -> bool:
+    """Return whether any problem is located inside the value of a top-level key of booklet.yaml."""
+    inside = {loc for path, loc in source.locations.items() if path[:1] == (key,)}
+    inside |= {loc for path, loc in source.key_locations.items() if path[:1] == (key,) and len(path) > 1}
+    return any(p.location in inside for p in problems)
+
+
+def _booklet(root: Path, r: Reader, values: dict[str, Any]) -> model.Booklet:
+    """Make the Booklet from the values read through the field table."""
+    facts = values["facts"]
+    plain = {name: value for name, value in values.items() if name not in _DERIVED}
+    return model.Booklet(root=root, **plain, facts={n: v for n, (v, _k) in facts.items()},
+                         fact_kinds={n: k for n, (_v, k) in facts.items()}, source=r.source.at(()))
 
 
 def _load(root: Path, relative: Path, problems: list[Problem]) -> Source | None:
@@ -59,101 +68,7 @@ def _load(root: Path, relative: Path, problems: list[Problem]) -> Source | None:
         return None
 
 
-def _read_booklet(root: Path, r: Reader, fields: dict[str, Any]) -> model.Booklet | None:
-    """Build the Booklet from booklet.yaml fields and the section files."""
-    slug = r.string(("slug",), "slug") if "slug" in fields else None
-    if slug and not SLUG.match(slug):
-        r.error(("slug",), f"slug {slug!r} must be lowercase letters, digits and single hyphens")
-    source_language = r.language(("source_language",), "source_language") if "source_language" in fields else None
-    languages = tuple(filter(None, (r.language(p, "language") for p in r.items(("languages",), "languages")))) if "languages" in fields else ()
-    _check_languages(r, languages, source_language)
-    page_size = r.string(("page_size",), "page_size") if "page_size" in fields else "A5"
-    if page_size and page_size not in PAGE_SIZES:
-        r.error(("page_size",), f"unknown page_size {page_size!r} (allowed: {', '.join(PAGE_SIZES)})")
-    facts = _read_facts(r) if "facts" in fields else {}
-    chapter_start = r.string(("chapter_start",), "chapter_start") if "chapter_start" in fields else "page"
-    if chapter_start and chapter_start not in ("page", "recto"):
-        r.error(("chapter_start",), f"chapter_start must be 'page' or 'recto', not {chapter_start!r}")
-    url = r.string(("url",), "url") if "url" in fields else None
-    if url and not re.fullmatch(r"https?://[^\s<>\"']+", url):
-        r.error(("url",), f"url must be an https:// or http:// address, not {url!r}")
-    min_coverage = r.get(("min_coverage",)) if "min_coverage" in fields else 0
-    if not isinstance(min_coverage, (int, float)) or not 0 <= min_coverage <= 100:
-        r.error(("min_coverage",), f"min_coverage must be a number from 0 to 100, not {show(min_coverage)}")
-        min_coverage = 0
-    fonts = tuple(filter(None, (_read_font(root, r, p) for p in r.items(("fonts",), "fonts")))) if "fonts" in fields else ()
-    if "fonts" in fields and r.get(("fonts",)) == []:
-        r.error(("fonts",), "fonts must list at least one font")
-    sections = _read_sections(root, r, facts) if "sections" in fields else ()
-    texts = {key: r.optional(fields, (), key, r.text, key) for key in ("title", "subtitle", "publisher", "license", "description")}
-    return model.Booklet(
-        root=root, slug=slug or "", title=texts["title"], source_language=source_language or "",
-        languages=languages, edition=r.optional(fields, (), "edition", r.date, "edition"),
-        publisher=texts["publisher"], license=texts["license"], fonts=fonts, sections=sections,
-        subtitle=texts["subtitle"], description=texts["description"],
-        authors=_text_list(r, fields, "authors"), keywords=_text_list(r, fields, "keywords"),
-        page_size=page_size or "A5", facts=facts, min_coverage=float(min_coverage), url=url, chapter_start=chapter_start or "page", source=r.source.at(()),
-    )
-
-
-def _text_list(r: Reader, fields: dict[str, Any], key: str) -> tuple[model.Text, ...]:
-    """Read an optional list of translatable texts."""
-    if key not in fields:
-        return ()
-    return tuple(filter(None, (r.text(p, key[:-1]) for p in r.items((key,), key))))
-
-
-def _check_languages(r: Reader, languages: tuple[str, ...], source_language: str | None) -> None:
-    """Check that languages are unique and include the source language."""
-    seen: set[str] = set()
-    for index, lang in enumerate(languages):
-        if lang in seen:
-            r.error(("languages", index), f"language {lang!r} is listed twice")
-        seen.add(lang)
-    if source_language and source_language not in languages and isinstance(r.get(("languages",)), list):
-        r.error(("languages",), f"languages must include the source language {source_language!r}")
-
-
-def _read_facts(r: Reader) -> dict[str, int]:
-    """Read the facts mapping: names to whole numbers."""
-    value = r.get(("facts",))
-    if not isinstance(value, dict):
-        r.error(("facts",), f"facts must be a mapping of names to numbers, not {kind(value)}")
-        return {}
-    facts = {}
-    for name, number in value.items():
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-            r.error(("facts", name), f"fact name {name!r} must be lowercase letters, digits and underscores", key=True)
-        elif not isinstance(number, int) or isinstance(number, bool):
-            r.error(("facts", name), f"fact {name!r} must be a whole number, not {show(number)}")
-        else:
-            facts[name] = number
-    return facts
-
-
-def _read_font(root: Path, r: Reader, path: KeyPath) -> model.FontSpec | None:
-    """Read one font family declaration and resolve its files."""
-    fields = r.mapping(path, {"family": True, "package": False, "files": False, "languages": False}, "font")
-    if fields is None or "family" not in fields:
-        return None
-    family = r.string((*path, "family"), "font family")
-    if ("package" in fields) == ("files" in fields):
-        r.error(path, "a font needs exactly one of 'package' or 'files'")
-        return None
-    languages = tuple(filter(None, (r.language(p, "language") for p in r.items((*path, "languages"), "languages")))) if "languages" in fields else ()
-    if "package" in fields:
-        package = r.string((*path, "package"), "font package")
-        files, message = resolve_font_files(package=package, family=family) if package and family else ((), None)
-    else:
-        names = [r.string(p, "font file") for p in r.items((*path, "files"), "files")]
-        files, message = resolve_font_files(root=root, files=[n for n in names if n])
-    if message:
-        r.error((*path, "package" if "package" in fields else "files"), message)
-        return None
-    return model.FontSpec(family or "", files, languages, r.source.at(path)) if family else None
-
-
-def _read_sections(root: Path, r: Reader, facts: dict[str, int]) -> tuple[model.Section, ...]:
+def read_sections(root: Path, r: Reader, facts: dict[str, int | float]) -> tuple[model.Section, ...]:
     """Load every section file named in booklet.yaml, in order."""
     sections, listed = [], set()
     for path in r.items(("sections",), "sections"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
 
@@ -189,32 +189,35 @@ class LanguageSettings:
 
 @dataclass(frozen=True)
 class Booklet:
+    """A booklet: its booklet.yaml settings (defaults in booklet.settings.FIELDS) and its sections."""
+
     root: Path
     slug: str
     title: Text
+    subtitle: Text | None
     source_language: str
     languages: tuple[str, ...]
     edition: dt.date
     publisher: Text
+    authors: tuple[Text, ...]
     license: Text
+    description: Text | None
+    keywords: tuple[Text, ...]
+    page_size: str
     fonts: tuple[FontSpec, ...]
-    sections: tuple[Section, ...]
-    subtitle: Text | None = None
-    description: Text | None = None
-    authors: tuple[Text, ...] = ()
-    keywords: tuple[Text, ...] = ()
-    page_size: str = "A5"
-    facts: Mapping[str, int | float] = field(default_factory=dict)
+    #: Fact values by name, used by ``{name}`` in text and by figures.
+    facts: Mapping[str, int | float]
     #: Each fact's kind: ``number`` (a quantity, grouped), ``year`` (never grouped) or ``percent``.
-    fact_kinds: Mapping[str, str] = field(default_factory=dict)
-    #: Per-language locale and numbering settings (canonical codes); absent languages use CLDR's defaults.
-    language_settings: Mapping[str, LanguageSettings] = field(default_factory=dict)
-    #: Where chapters start in the PDFs: "page" (any new page) or "recto" (right-hand pages; left-hand in RTL).
-    chapter_start: str = "page"
-    #: Public address of the download page; the printed back cover carries a QR code to it.
-    url: str | None = None
+    fact_kinds: Mapping[str, str]
+    sections: tuple[Section, ...]
     #: Percent of strings a language needs translated to be released (0–100).
-    min_coverage: float = 0.0
+    min_coverage: float
+    #: Public address of the download page; the printed back cover carries a QR code to it.
+    url: str | None
+    #: Where chapters start in the PDFs: "page" (any new page) or "recto" (right-hand pages; left-hand in RTL).
+    chapter_start: str
+    #: Per-language locale and numbering settings (canonical codes); absent languages use CLDR's defaults.
+    language_settings: Mapping[str, LanguageSettings]
     #: Where booklet.yaml is, for messages about the booklet as a whole.
     source: Location | None = None
 

@@ -95,16 +95,24 @@ class Reader:
         """Read ``key`` with ``read`` when present, else return None."""
         return read((*path, key), what) if key in fields else None
 
-    def date(self, path: KeyPath, what: str) -> dt.date | None:
-        """Read an ISO date (YYYY-MM-DD)."""
+    def full_date(self, path: KeyPath, what: str) -> dt.date | None:
+        """Read an ISO date with its day (YYYY-MM-DD)."""
         value = self.get(path)
-        if isinstance(value, str):
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             try:
-                return dt.date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else _bad_date()
+                return dt.date.fromisoformat(value)
             except ValueError:
                 pass
         self.error(path, f"{what} must be a date written YYYY-MM-DD, not {show(value)}")
         return None
+
+    def date(self, path: KeyPath, what: str) -> model.Date | None:
+        """Read an ISO date as precise as written: YYYY-MM-DD, YYYY-MM or YYYY."""
+        value = self.get(path)
+        found = parse_date(value) if isinstance(value, str) else None
+        if found is None:
+            self.error(path, f"{what} must be a date written YYYY-MM-DD, YYYY-MM or YYYY, not {show(value)}")
+        return found
 
     def language(self, path: KeyPath, what: str) -> str | None:
         """Read a language code and return its canonical form."""
@@ -117,9 +125,17 @@ class Reader:
         return canonical
 
 
-def _bad_date() -> dt.date:
-    """Signal a malformed date string."""
-    raise ValueError
+def parse_date(value: str) -> model.Date | None:
+    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` into a Date, or None when it is no real date."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value)
+    if match is None:
+        return None
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        dt.date(year or 0, month or 1, day or 1)
+    except ValueError:
+        return None
+    return model.Date(year or 0, month, day)
 
 
 def kind(value: Any) -> str:

@@ -13,15 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel.dates import format_date, format_interval, format_skeleton
-from babel.numbers import format_decimal
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from . import model
 from .errors import BookletError, Location, Problem
+from .formatting import Formatter, formatter_for
 from .inline import InlineError, inline_problems, plain_text, render_inline
 from .languages import bcp47, direction, native_name
+from .reader import parse_date
 from .translation import Translated, Translator
 
 #: The builder's own templates; a booklet's templates/ folder overrides them file by file.
@@ -66,6 +66,10 @@ class BookView:
     download_url: str | None = None
     #: Where chapters start in the PDFs: "page" or "recto".
     chapter_start: str = "page"
+    #: The ten digits of the language's numbering system (page numbers use them: formatting.counter_style_css).
+    digits: str = "0123456789"
+    #: The CLDR locale whose conventions format numbers and dates (``en_GB`` for a booklet's ``en``).
+    locale: str = ""
 
     @property
     def chapters(self) -> list[SectionView]:
@@ -132,10 +136,13 @@ class _Context:
         self.section_ids = {section.id for section in booklet.sections}
         #: Problems found while rendering (the translator only looks translations up).
         self.problems: list[Problem] = []
+        self.format: Formatter = formatter_for(self.lang, booklet.language_settings.get(self.lang))
+        #: Every fact as the language writes it, by its kind (1,976 as a number, 1976 as a year).
+        self.facts = {name: self.fact(name) for name in booklet.facts}
 
-    def number(self, value: int) -> str:
-        """Format a whole number for the language."""
-        return format_decimal(value, locale=self.lang)
+    def fact(self, name: str) -> str:
+        """Format a fact by its kind for the language."""
+        return self.format.fact(self.booklet.facts[name], self.booklet.fact_kinds.get(name, "number"))
 
     def markup(self, text: model.Text | model.Plural | None) -> Markup | None:
         """Translate a Text (or a Plural, in the form its count fact's number asks for) and render its inline markup."""
@@ -165,7 +172,7 @@ class _Context:
         """Render inline markup, recording a located problem when it is unsafe."""
         where = location if translated.line is None else Location(self.translator.shown, translated.line)
         try:
-            html = render_inline(translated.text, self.booklet.facts, self.number)
+            html = render_inline(translated.text, self.facts, str)
         except InlineError as error:
             self.problems.append(Problem(where, str(error)))
             return Markup("")
@@ -176,9 +183,9 @@ class _Context:
             return Markup('<span class="draft-{}">{}</span>').format(translated.status, html)
         return html
 
-    def date(self, value: dt.date) -> str:
-        """Format a date in the language's long format."""
-        return format_date(value, "long", locale=self.lang)
+    def date(self, value: dt.date | model.Date) -> str:
+        """Format a date in the language's long format, at its precision."""
+        return self.format.date(value)
 
 
 def render_view(booklet: model.Booklet, translator: Translator, draft: bool = False) -> BookView:
@@ -194,7 +201,7 @@ def render_view(booklet: model.Booklet, translator: Translator, draft: bool = Fa
         keywords=[ctx.plain(k) for k in booklet.keywords], edition_date=ctx.date(booklet.edition),
         edition_iso=booklet.edition.isoformat(), page_size=booklet.page_size,
         sections=[_section_view(ctx, s) for s in booklet.sections], draft=draft, download_url=booklet.url,
-        chapter_start=booklet.chapter_start,
+        chapter_start=booklet.chapter_start, digits=ctx.format.digits, locale=ctx.format.locale,
     )
     if ctx.problems:
         raise BookletError(ctx.problems)
@@ -216,7 +223,7 @@ def _block_view(ctx: _Context, block: model.Block) -> dict[str, Any]:
 def _figures_view(ctx: _Context, block: model.Figures) -> dict[str, Any]:
     """Render a figures block: labels, formatted numbers and bar lengths (0–100)."""
     largest = max(item.value for item in block.items) or 1
-    items = [{"value": ctx.number(item.value), "label": ctx.plural(item.label, item.value),
+    items = [{"value": ctx.fact(item.fact), "label": ctx.plural(item.label, item.value),
               "percent": round(100 * item.value / largest, 2)} for item in block.items]
     return {"title": ctx.markup(block.title), "caption": ctx.markup(block.caption), "items": items}
 
@@ -225,19 +232,15 @@ def _timeline_view(ctx: _Context, block: model.Timeline) -> dict[str, Any]:
     """Render a timeline: each entry with its localized date or date range."""
     entries = []
     for entry in block.entries:
-        when = (format_interval(entry.date, entry.until, "yMMMMd", locale=ctx.lang) if entry.until else ctx.date(entry.date))
+        when = ctx.format.date_range(entry.date, entry.until) if entry.until else ctx.date(entry.date)
         entries.append({"date": when, "iso": entry.date.isoformat(), "text": ctx.markup(entry.text)})
     return {"entries": entries}
 
 
 def _source_date(ctx: _Context, value: str) -> str:
     """Format a source date written YYYY, YYYY-MM or YYYY-MM-DD."""
-    parts = [int(p) for p in value.split("-")]
-    if len(parts) == 1:
-        return str(parts[0])
-    if len(parts) == 2:
-        return format_skeleton("yMMMM", dt.date(parts[0], parts[1], 1), locale=ctx.lang)
-    return ctx.date(dt.date(*parts))
+    date = parse_date(value)
+    return ctx.date(date) if date else value
 
 
 def _sources_view(ctx: _Context, block: model.Sources) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import pydyf
 from weasyprint import CSS, HTML
+from weasyprint.css.counters import CounterStyle
 from weasyprint.formatting_structure.boxes import ReplacedBox
 from weasyprint.pdf import VARIANTS
 from weasyprint.text.fonts import FontConfiguration
@@ -125,12 +126,13 @@ def typeset(job: LanguageJob, html: str, variant: str = DEFAULT_PDF_VARIANT):
     roots = [job.booklet.root, *job.template_dirs, *(p.parent for f in fonts for p in f.files)]
     fetcher = SafeFetcher(*roots)
     font_config = FontConfiguration()
+    counter_style = CounterStyle()  # WeasyPrint reads a stylesheet's @counter-style (page-number digits) only into one
     css = CSS(string=stylesheet(job, fonts, "style/print.css") + page_css(job), url_fetcher=fetcher,
-              font_config=font_config, base_url=job.booklet.root.as_uri() + "/")
+              font_config=font_config, counter_style=counter_style, base_url=job.booklet.root.as_uri() + "/")
     with _collect_weasyprint_logs() as logs:
         try:
             document = HTML(string=html, base_url=job.booklet.root.as_uri() + "/", url_fetcher=fetcher).render(
-                stylesheets=[css], font_config=font_config, **pdf_options(job, variant))
+                stylesheets=[css], font_config=font_config, counter_style=counter_style, **pdf_options(job, variant))
         except FatalURLFetchingError as error:
             raise BookletError([Problem(Location(Path("templates")), f"{job.view.lang}: {error} (only files inside the booklet folder, "
                                                                      "the templates and the font packages may be used)")]) from None

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import BookletError, Location, Problem
 from ..fonts import font_face_css, font_stack, fonts_for, uncovered
+from ..formatting import counter_style_css
 from ..i18n import catalog_path
 from ..model import FontSpec, Text, translatable_texts
 from ..outputs import LanguageJob
@@ -23,6 +24,7 @@ def stylesheet(job: LanguageJob, fonts: Sequence[FontSpec], name: str,
     """Return the full CSS for a format: @font-face rules, the font stack, common and format CSS."""
     return "\n".join([
         font_face_css(fonts, url_for),
+        counter_style_css(job.view.digits),
         f"html {{ font-family: {font_stack(job.booklet.fonts, job.view.lang)}; }}",
         template_text(job, "style/common.css"),
         template_text(job, name),
