@@ -5,6 +5,7 @@ from collections.abc import Callable, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 
+from ..emphasis import emphasis_css
 from ..errors import BookletError, Location, Problem
 from ..fonts import font_face_css, font_stack, fonts_for, uncovered
 from ..formatting import counter_style_css
@@ -27,6 +28,7 @@ def stylesheet(job: LanguageJob, fonts: Sequence[FontSpec], name: str,
         counter_style_css(job.view.digits),
         f"html {{ font-family: {font_stack(job.booklet.fonts, job.view.lang)}; }}",
         template_text(job, "style/common.css"),
+        emphasis_css(job.view.lang, job.booklet.fonts),
         template_text(job, name),
     ])
 
