@@ -143,3 +143,43 @@ def test_no_running_head_on_a_chapter_opening_page(built, name):
     following = [number + 1 for number in starts if number + 1 < len(reader.pages) and number + 1 not in starts]
     if name == "sample":                              # the world fixture's chapters are one page each
         assert any(heads[number] for number in following), "the chapters' other pages do have a running head"
+
+
+# --- typography helpers, without typesetting ----------------------------------------------------
+
+def test_german_patterns_replace_pyphens_two_level_dictionary_while_typesetting():
+    import pyphen
+
+    from booklet.formats.hyphenation import german_patterns
+
+    before = pyphen.Pyphen(lang="de").inserted("geschah")
+    with german_patterns():
+        words = [pyphen.Pyphen(lang=lang).inserted(w) for lang, w in
+                 (("de", "geschah"), ("de_DE", "dauerhaften"), ("de", "Zeugenaussagen"))]
+    assert words == ["ge-schah", "dau-er-haf-ten", "Zeu-gen-aus-sa-gen"]
+    assert before == pyphen.Pyphen(lang="de").inserted("geschah") == "ge-sch-ah"   # Pyphen's own, put back
+
+
+def test_addresses_e_mails_and_hashtags_are_marked_unhyphenated_in_text_only():
+    from booklet.formats.hyphenation import protect_unbreakable_words
+
+    html = ('<head><style>#x { color: red }</style></head><p>See www.justiceforkhojaly.org, write to a.b@example.org '
+            '(#JusticeForKhojaly). &#x2066;<a href="https://x.org/a">https://x.org/a</a>&#x2069;</p>')
+    assert protect_unbreakable_words(html) == (
+        '<head><style>#x { color: red }</style></head><p>See <span class="nohyphen">www.justiceforkhojaly.org</span>, '
+        'write to <span class="nohyphen">a.b@example.org</span> (<span class="nohyphen">#JusticeForKhojaly</span>). '
+        '&#x2066;<a href="https://x.org/a"><span class="nohyphen">https://x.org/a</span></a>&#x2069;</p>')
+
+
+def test_cover_title_breaks_are_balanced_after_punctuation_and_never_after_a_number():
+    from booklet.formats.balance import line_breaks
+
+    def breaks(title: str, available: float) -> list[str]:
+        words = title.split(" ")
+        cuts = line_breaks(words, [10.0 * len(w) for w in words], 10.0, available)
+        return [" ".join(words[a:b]) for a, b in zip((0, *cuts), (*cuts, len(words)), strict=True)]
+
+    assert breaks("Ходжалы, 26 февраля 1992 года", 250) == ["Ходжалы,", "26 февраля 1992 года"]
+    assert breaks("Chodschali, 26. Februar 1992", 200) == ["Chodschali,", "26. Februar 1992"]
+    assert breaks("Khojaly, 26 February 1992", 300) == ["Khojaly, 26 February 1992"]          # fits: one line
+    assert breaks("one two three four five six", 160) == ["one two three", "four five six"]   # balanced

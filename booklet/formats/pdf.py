@@ -34,6 +34,8 @@ from ..fsutil import atomic_write
 from ..images import resolution_warnings
 from ..outputs import LanguageJob, Output
 from . import PDF_VARIANTS
+from .balance import balance_cover_title
+from .hyphenation import german_patterns, protect_unbreakable_words
 from .linktext import describe_links
 from .styles import check_coverage, stylesheet
 from .textlayer import fix_text_layer
@@ -110,8 +112,10 @@ def has_back_cover(job: LanguageJob) -> bool:
 
 def render_document_html(job: LanguageJob) -> str:
     """Render the single HTML document that WeasyPrint typesets."""
-    return job.render("pdf/document.html", book=job.view, back_cover=has_back_cover(job),
+    html = job.render("pdf/document.html", book=job.view, back_cover=has_back_cover(job),
                       created=job.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    html = balance_cover_title(html, static_fonts(job.fonts), job.view.lang, PAGE_SIZES_MM[job.booklet.page_size][0])
+    return protect_unbreakable_words(html)
 
 
 def pdf_options(job: LanguageJob, variant: str) -> dict:
@@ -129,7 +133,7 @@ def typeset(job: LanguageJob, html: str, variant: str = DEFAULT_PDF_VARIANT):
     counter_style = CounterStyle()  # WeasyPrint reads a stylesheet's @counter-style (page-number digits) only into one
     css = CSS(string=stylesheet(job, fonts, "style/print.css") + page_css(job), url_fetcher=fetcher,
               font_config=font_config, counter_style=counter_style, base_url=job.booklet.root.as_uri() + "/")
-    with _collect_weasyprint_logs() as logs:
+    with _collect_weasyprint_logs() as logs, german_patterns():
         try:
             document = HTML(string=html, base_url=job.booklet.root.as_uri() + "/", url_fetcher=fetcher).render(
                 stylesheets=[css], font_config=font_config, counter_style=counter_style, **pdf_options(job, variant))
