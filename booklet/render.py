@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel import Locale
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from . import model
+from .emphasis import script_of
 from .errors import BookletError, Location, Problem
 from .formatting import Formatter, formatter_for
 from .inline import InlineError, inline_problems, plain_text, render_inline
@@ -244,16 +246,49 @@ def _source_date(ctx: _Context, value: str) -> str:
 
 
 def _sources_view(ctx: _Context, block: model.Sources) -> dict[str, Any]:
-    """Render the cited sources."""
-    return {"entries": [{"title": ctx.markup(e.title), "publisher": ctx.markup(e.publisher), "date": _source_date(ctx, e.date),
+    """Render the cited sources, with the language's full stop after each title and entry."""
+    return {"stop": full_stop(ctx.lang),
+            "entries": [{"title": ctx.markup(e.title), "publisher": ctx.markup(e.publisher), "date": _source_date(ctx, e.date),
                          "url": e.url, "note": ctx.markup(e.note)} for e in block.entries]}
+
+
+#: The mark that ends a title or an entry in a list of sources, by script (CLDR has none); others write ". ".
+FULL_STOPS = {"Jpan": "。", "Hans": "。", "Hant": "。", "Thai": " ", "Laoo": " ", "Khmr": "។ ", "Mymr": "။ ", "Ethi": "። "}
+#: The template string whose translation gives the language's comma between two items (``%(publisher)s、%(date)s``).
+SOURCE_DETAILS = "%(publisher)s, %(date)s"
+
+
+def full_stop(lang: str) -> str:
+    """Return the full stop (with its space) that ends a title before the rest of a source entry."""
+    return FULL_STOPS.get(script_of(lang), ". ")
+
+
+def item_separator(ctx: _Context) -> str:
+    """Return the language's comma between two items: the translators' own, from the sources' details string.
+
+    Untranslated, it is CLDR's list comma (``, ``, ``、``, ``،``), never a bare English one.
+    """
+    translated = ctx.translator.gettext(SOURCE_DETAILS)
+    if translated != SOURCE_DETAILS and "%(publisher)s" in translated and "%(date)s" in translated:
+        between = translated.split("%(publisher)s", 1)[1].split("%(date)s", 1)[0]
+        if between and "%" not in between and len(between) <= 3:
+            return between
+    pattern = Locale.parse(ctx.lang).list_patterns["standard"]["start"]
+    between = pattern.split("{0}", 1)[1].split("{1}", 1)[0]
+    return between if between.strip() in (",", "،", "、", "，", "") else ", "
+
+
+def _quote_view(ctx: _Context, block: model.Quote) -> dict[str, Any]:
+    """Render a quote: its text, attribution and source, joined with the language's comma."""
+    return {"html": ctx.markup(block.text), "attribution": ctx.markup(block.attribution), "source": ctx.markup(block.source),
+            "separator": item_separator(ctx)}
 
 
 _BLOCK_VIEWS = {
     model.Heading: lambda ctx, b: {"html": ctx.markup(b.text), "text": ctx.plain(b.text)},
     model.Paragraph: lambda ctx, b: {"html": ctx.markup(b.text)},
     model.Note: lambda ctx, b: {"html": ctx.markup(b.text)},
-    model.Quote: lambda ctx, b: {"html": ctx.markup(b.text), "attribution": ctx.markup(b.attribution), "source": ctx.markup(b.source)},
+    model.Quote: _quote_view,
     model.ListBlock: lambda ctx, b: {"items": [ctx.markup(t) for t in b.items]},
     model.Figures: _figures_view,
     model.Timeline: _timeline_view,
