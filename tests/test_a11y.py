@@ -10,6 +10,7 @@ opened by tests/axe_pages.js with puppeteer-core and axe-core from ``.tools/``
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -50,7 +51,7 @@ def open_pages(pages: list[Path], lang: str | None = None, widths=WIDTHS, shots:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """Build the shipped booklet and the multi-script fixture, every language and format."""
+    """Build the shipped booklet and the multi-script fixture, every language and format; note the languages built."""
     folders = {}
     for name in BOOKLETS:
         root = tmp_path_factory.mktemp(name) / "booklet"
@@ -59,8 +60,9 @@ def built(tmp_path_factory):
                 shutil.copytree(PROJECT_ROOT / part, root / part)
         else:
             shutil.copytree(FIXTURES / "projects" / "world", root)
-        pipeline.build(root, root / "dist", BuildOptions(jobs=2))
+        report = pipeline.build(root, root / "dist", BuildOptions(jobs=2))
         folders[name] = root
+        folders[name + "-langs"] = [r.lang for r in report.results]   # languages below min_coverage are not built
     return folders
 
 
@@ -73,7 +75,8 @@ def web_pages(out: Path) -> list[Path]:
 def test_axe_core_finds_no_wcag_22_aa_violation_on_any_page_at_360_and_1280_px(built, name, tmp_path):
     out = built[name] / "dist"
     pages = web_pages(out)
-    langs = load_booklet(built[name]).languages
+    langs = built[name + "-langs"]
+    assert len(langs) >= 7
     assert len(pages) == 2 * len(langs) + 1, "index.html, a download page and a web edition per language"
     report = open_pages(pages, "en", shots=tmp_path)
     assert report["axe"].startswith("4.")
@@ -84,6 +87,15 @@ def test_axe_core_finds_no_wcag_22_aa_violation_on_any_page_at_360_and_1280_px(b
     assert [(r["url"], r["width"], r["dotStarts"]) for r in results if r["dotStarts"]] == [], "a line starts with «·»"
     assert [(r["url"], r["width"]) for r in results if r["scroll"]] == [], "the page scrolls sideways"
     assert len(list(tmp_path.glob("*.png"))) == len(results)
+
+
+@pytest.mark.parametrize("name", BOOKLETS)
+def test_long_web_editions_have_skip_links_to_the_text_and_the_contents(built, name):
+    for page in sorted((built[name] / "dist").glob("*/index.html")):
+        html = page.read_text(encoding="utf-8")
+        targets = re.findall(r'<a class="skip-link" href="#([\w-]+)">', html)
+        assert targets[0] == "main" and len(targets) == 2, page
+        assert f'id="{targets[1]}"' in html and "<nav" in html.split(f'id="{targets[1]}"')[0].rsplit("\n", 1)[-1], page
 
 
 def test_axe_core_can_fail(tmp_path):
@@ -108,7 +120,7 @@ def interface_string(root: Path, lang: str, msgid: str) -> str:
 def test_the_browser_language_opens_its_own_page_in_that_language(built, name):
     root = built[name]
     booklet = load_booklet(root)
-    for lang in booklet.languages:
+    for lang in built[name + "-langs"]:
         tag = bcp47(lang)
         asked = {"de": "de-AT", "fa": "fa-IR", "he": "he-IL"}.get(tag, tag)   # a regional tag finds its language
         [result] = open_pages([root / "dist" / "index.html"], asked, widths=(360,))["results"]
