@@ -116,6 +116,29 @@ def instantiate(path: Path, weight: int) -> bytes | None:
     return result.blob.data if result is not None and len(result.blob.data) else None
 
 
+def face_file(path: Path, index: int) -> Path | None:
+    """Return one face of a font collection (.ttc/.otc) as a standalone cached font file; None if impossible.
+
+    Every later stage (WeasyPrint, the subsetter, the coverage check) then reads an
+    ordinary font file, so a collection needs no special case anywhere else.
+    """
+    key = hashlib.sha256(f"{file_digest(path)}|face={index}|{engine_version()}".encode()).hexdigest()
+    face = hb.Face(hb.Blob.from_file_path(str(path)), index)
+    suffix = ".otf" if "CFF " in face.table_tags else ".ttf"
+    stem = re.sub(r"[^A-Za-z0-9-]+", "", path.stem)                  # keeps "Bold"/"Italic", which describes() reads
+    target = cache_dir() / "faces" / f"{stem}-{index}-{key[:20]}{suffix}"
+    data = cached(target, lambda: _whole_face(face))
+    return target if data is not None and target.is_file() else None
+
+
+def _whole_face(face: hb.Face) -> bytes | None:
+    """Return a HarfBuzz face written out as a font file with everything kept."""
+    options = hb.SubsetInput()
+    options.keep_everything()
+    result = hb.subset(face, options)
+    return result.blob.data if result is not None and len(result.blob.data) else None
+
+
 def subset(path: Path, chars: str) -> bytes:
     """Return the font reduced to ``chars`` with HarfBuzz, keeping every layout feature, name and the variations."""
     face = hb.Face(hb.Blob.from_file_path(str(path)))

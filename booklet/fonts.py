@@ -9,18 +9,24 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
+from fontTools.ttLib import TTCollection, TTFont
+from markupsafe import Markup
 
 from . import fontcache
+from .errors import Location, Problem
 from .model import FontSpec
 
-FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
+#: Font collections: one file, several faces; a booklet picks a face by index or by family name.
+COLLECTION_SUFFIXES = (".ttc", ".otc")
+FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2", *COLLECTION_SUFFIXES)
+#: A collection face chosen by index: ``fonts/NotoSansCJK-Regular.ttc#0``.
+FACE_INDEX = re.compile(r"^(?P<name>.+?)#(?P<index>\d+)$")
 #: Character categories that need a glyph; spaces, controls and bidi marks do not.
 _VISIBLE = ("L", "M", "N", "P", "S")
 
@@ -36,25 +42,54 @@ class Face:
 
 def resolve_font_files(*, package: str | None = None, family: str | None = None,
                        root: Path | None = None, files: Sequence[str] = ()) -> tuple[tuple[Path, ...], str | None]:
-    """Return the font files of a package or of booklet-relative names, or an error message."""
+    """Return the font files of a package or of booklet-relative names, or an error message.
+
+    A collection (.ttc/.otc) gives the face named ``file#N``, or else its faces whose family
+    is ``family``; each face becomes a standalone cached file (fontcache.face_file).
+    """
     if package is not None:
-        return _package_files(package)
-    found = []
-    for name in files:
+        return _package_files(package, family or "")
+    found: list[Path] = []
+    for written in files:
+        match = FACE_INDEX.match(written)
+        name, index = (match["name"], int(match["index"])) if match else (written, None)
         path = ((root or Path(".")) / name).resolve()
         if root is not None and not path.is_relative_to(root.resolve()):
-            return (), f"font file {name!r} is outside the booklet folder"
+            return (), f"font file {written!r} is outside the booklet folder"
         if not path.is_file():
             return (), f"font file {name!r} does not exist"
         if path.suffix.lower() not in FONT_SUFFIXES:
-            return (), f"font file {name!r} must be .ttf, .otf, .woff or .woff2"
-        if not codepoints(path):
-            return (), f"font file {name!r} is not a valid font"
-        found.append(path)
+            return (), f"font file {name!r} must be .ttf, .otf, .woff, .woff2, or a collection .ttc or .otc"
+        if index is not None and path.suffix.lower() not in COLLECTION_SUFFIXES:
+            return (), f"font file {name!r} is not a collection, so it takes no face index (#{index})"
+        faces, message = _faces(path, family or "", index, name)
+        if message:
+            return (), message
+        found.extend(faces)
     return tuple(found), None if found else "a font needs at least one file"
 
 
-def _package_files(package: str) -> tuple[tuple[Path, ...], str | None]:
+def _faces(path: Path, family: str, index: int | None, shown: str) -> tuple[list[Path], str | None]:
+    """Return a font file itself, or the chosen faces of a collection, after checking that they are sound."""
+    problem = font_problem(path)
+    if problem:
+        return [], f"font file {shown!r} {problem}"
+    if path.suffix.lower() not in COLLECTION_SUFFIXES:
+        return [path], None
+    names = [aliases[0] for aliases in collection_families(path)]
+    if index is not None and index >= len(names):
+        return [], f"font collection {shown!r} has {len(names)} faces (#0 to #{len(names) - 1}), not #{index}"
+    chosen = [index] if index is not None else [i for i, aliases in enumerate(collection_families(path)) if family in aliases]
+    if not chosen:
+        listed = ", ".join(f"#{i} {name}" for i, name in enumerate(names))
+        return [], f"font collection {shown!r} has no face of the family {family!r} (faces: {listed}); name one as {shown}#N"
+    faces = [fontcache.face_file(path, i) for i in chosen]
+    if None in faces:
+        return [], f"font collection {shown!r}: face #{chosen[faces.index(None)]} cannot be read"
+    return [f for f in faces if f is not None], None
+
+
+def _package_files(package: str, family: str) -> tuple[tuple[Path, ...], str | None]:
     """Return the font files of an installed font distribution, found from its metadata without importing it."""
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", package):
         return (), f"font package {package!r} is not a valid distribution name"
@@ -63,18 +98,61 @@ def _package_files(package: str) -> tuple[tuple[Path, ...], str | None]:
     except metadata.PackageNotFoundError:
         return (), f"font package {package!r} is not an installed distribution (a font package is one like fontpkg-noto-serif)"
     names = [name for name in dist.files or () if name.suffix.lower() in FONT_SUFFIXES]
-    files = tuple(sorted(Path(dist.locate_file(name)).resolve() for name in names))
-    return files, None if files else f"font package {package!r} contains no font files"
+    files: list[Path] = []
+    for path in sorted(Path(dist.locate_file(name)).resolve() for name in names):
+        shown = f"{package}: {path.name}"
+        if path.suffix.lower() in COLLECTION_SUFFIXES and not any(family in a for a in collection_families(path)):
+            continue                                                  # another family's collection in the package
+        faces, message = _faces(path, family, None, shown)
+        if message:
+            return (), message.replace("font file ", "font package file ", 1)
+        files.extend(faces)
+    return tuple(files), None if files else f"font package {package!r} contains no font files"
+
+
+def font_problem(path: Path) -> str | None:
+    """Return why a font file cannot be used (not a font, truncated, damaged), or None when it is sound."""
+    try:
+        size = path.stat().st_size
+        if path.suffix.lower() in COLLECTION_SUFFIXES:
+            fonts = list(TTCollection(path, lazy=True).fonts)
+        else:
+            fonts = [TTFont(path, lazy=True)]
+        for font in fonts:
+            if font.reader.flavor is None:                            # WOFF offsets are into compressed data
+                for tag in font.reader.keys():
+                    entry = font.reader.tables[tag]
+                    if entry.offset + entry.length > size:
+                        return (f"is truncated or damaged: its {tag.strip()!r} table ends at byte {entry.offset + entry.length:,}, "
+                                f"past the end of the file ({size:,} bytes)")
+            if not font.getBestCmap():
+                return "is not a valid font (it maps no characters)"
+            font["head"], font["hhea"], font["maxp"]                  # noqa: B018 (reading checks them)
+    except Exception:  # noqa: BLE001 - any failure to read a user's file is the user's problem, reported with its line
+        return "is not a valid font"
+    return None
+
+
+@lru_cache(maxsize=None)
+def collection_families(path: Path) -> tuple[tuple[str, ...], ...]:
+    """Return the family names of each face of a font collection (typographic, then legacy), in face order."""
+    return tuple(_families(font) for font in TTCollection(path, lazy=True).fonts)
+
+
+def _families(font: TTFont) -> tuple[str, ...]:
+    """Return a face's family names: typographic (name ID 16) and legacy (ID 1), without repeats."""
+    names = (font["name"].getDebugName(16), font["name"].getDebugName(1))
+    return tuple(dict.fromkeys(str(n) for n in names if n)) or ("",)
 
 
 @lru_cache(maxsize=None)
 def describe(path: Path) -> Face:
     """Read a font file's style and weight (None for variable weight)."""
     font = TTFont(path, lazy=True)
-    os2 = font["OS/2"]
-    italic = bool(os2.fsSelection & 1) or "Italic" in path.stem
+    os2 = font["OS/2"] if "OS/2" in font else None                 # optional in TrueType; rare
+    italic = bool(os2 and os2.fsSelection & 1) or "Italic" in path.stem
     variable = "fvar" in font and any(axis.axisTag == "wght" for axis in font["fvar"].axes)
-    return Face(path, "italic" if italic else "normal", None if variable else os2.usWeightClass)
+    return Face(path, "italic" if italic else "normal", None if variable else (os2.usWeightClass if os2 else 400))
 
 
 @lru_cache(maxsize=None)
@@ -123,6 +201,64 @@ def uncovered(text: str, fonts: Sequence[FontSpec]) -> list[str]:
         if unicodedata.category(char)[0] in _VISIBLE and ord(char) not in covered and char not in missing:
             missing.append(char)
     return missing
+
+
+#: Up to this many uncovered characters are reported one by one, at the text that uses each; more mean a missing font.
+FEW_MISSING = 3
+
+
+def coverage_problems(lang: str, texts: Iterable[str], fonts: Sequence[FontSpec], locate: Callable[[str], Location],
+                      fallback: Location) -> list[Problem]:
+    """Check that ``fonts`` cover every visible character of ``texts``: one message per stray character, or one for a missing font.
+
+    A language whose font is missing lacks hundreds of characters: that is one message at
+    the font declarations, naming the language and the fonts it has.
+    """
+    missing: dict[str, str] = {}
+    for text in texts:
+        for char in uncovered(text, fonts):
+            missing.setdefault(char, text)
+    if len(missing) <= FEW_MISSING:
+        return [Problem(locate(char), f"{lang}: no declared font covers {char!r} (U+{ord(char):04X}) in {text.strip()[:60]!r}; "
+                                      "declare a font for this language in booklet.yaml") for char, text in missing.items()]
+    names = ", ".join(dict.fromkeys(f.family for f in fonts)) or "none"
+    sample = " ".join(list(missing)[:6])
+    where = next((f.source for f in fonts if lang in f.languages and f.source), None) or next(
+        (f.source for f in fonts if f.source), None) or fallback
+    return [Problem(where, f"{lang}: the fonts for {lang} ({names}) do not cover {len(missing)} characters of its text "
+                           f"({sample} …, from U+{ord(next(iter(missing))):04X}); declare a font that covers {lang} in booklet.yaml, "
+                           f"with languages: [{lang}]")]
+
+
+#: The faces the builder's templates use: bold for headings and **strong**, italic for *emphasis*.
+TEMPLATE_WEIGHTS = {"bold": 700}
+
+
+def missing_faces(lang: str, fonts: Sequence[FontSpec]) -> list[str]:
+    """Return the template faces (``bold``) that the language's own fonts lack (the first ones that set its text)."""
+    own = [f for f in fonts if lang in f.languages or lang.split("_")[0] in f.languages] or [f for f in fonts if not f.languages]
+    faces = [describe(path) for spec in own[:1] for path in spec.files]
+    has_bold = any(face.weight is None or face.weight >= 600 for face in faces)
+    return [] if has_bold or not faces else ["bold"]
+
+
+def texts_of(value: object) -> list[str]:
+    """Return every string inside a rendered view (dataclasses, dicts, lists; HTML markup stripped)."""
+    found: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Markup):
+            found.append(item.striptags())
+        elif isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif hasattr(item, "__dataclass_fields__"):
+            stack.extend(getattr(item, name) for name in item.__dataclass_fields__)
+    return found
 
 
 @lru_cache(maxsize=64)

@@ -14,13 +14,14 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
 from .content import load_booklet
 from .errors import BookletError, Location, Problem
+from .fontcheck import font_problems
 from .i18n import load_catalog
 from .inline import TOKEN, markup_signature
 from .model import Booklet
@@ -121,15 +122,18 @@ def check(root: Path) -> list[Problem]:
     booklet = load_booklet(root)
     strings = booklet_strings(booklet)
     problems: list[Problem] = []
+    catalogs: dict[str, Catalog | None] = {booklet.source_language: None}
     for lang in booklet.languages:
         if lang == booklet.source_language:
             continue
         try:
-            catalog = load_catalog(root, lang)
+            catalogs[lang] = load_catalog(root, lang)
         except BookletError as error:
             problems.extend(error.problems)
             continue
-        problems.extend(check_catalog(booklet, lang, catalog, strings))
+        problems.extend(check_catalog(booklet, lang, catalogs[lang], strings))
+    usable = [lang for lang in booklet.languages if lang in catalogs]
+    problems.extend(font_problems(replace(booklet, languages=tuple(usable)), catalogs))
     return problems
 
 

@@ -147,14 +147,14 @@ def _font(ctx: Context, path: KeyPath) -> model.FontSpec | None:
         files, message = resolve_font_files(package=package, family=family) if package and family else ((), None)
         where: KeyPath = (*path, "package")
     else:
-        files, message, where = _font_files(ctx, (*path, "files"))
+        files, message, where = _font_files(ctx, (*path, "files"), family or "")
     if message:
         r.error(where, message)
         return None
     return model.FontSpec(family or "", files, languages, r.source.at(path)) if family else None
 
 
-def _font_files(ctx: Context, path: KeyPath) -> tuple[tuple[Path, ...], str | None, KeyPath]:
+def _font_files(ctx: Context, path: KeyPath, family: str) -> tuple[tuple[Path, ...], str | None, KeyPath]:
     """Resolve a font's ``files`` list; a problem is located at the file's own line."""
     found: list[Path] = []
     items = ctx.r.items(path, "files")
@@ -162,7 +162,7 @@ def _font_files(ctx: Context, path: KeyPath) -> tuple[tuple[Path, ...], str | No
         name = ctx.r.string(item, "font file")
         if not name:
             continue
-        files, message = resolve_font_files(root=ctx.root, files=[name])
+        files, message = resolve_font_files(root=ctx.root, files=[name], family=family)
         if message:
             return (), message, item if len(items) > 1 else path
         found.extend(files)

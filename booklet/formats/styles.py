@@ -6,8 +6,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..emphasis import emphasis_css
-from ..errors import BookletError, Location, Problem
-from ..fonts import font_face_css, font_stack, fonts_for, uncovered
+from ..errors import BookletError, Location
+from ..fonts import coverage_problems, font_face_css, font_stack, fonts_for
 from ..formatting import counter_style_css
 from ..i18n import catalog_path
 from ..model import FontSpec, Text, translatable_texts
@@ -65,12 +65,8 @@ def check_coverage(job: LanguageJob, html: str) -> None:
     collector = _TextCollector()
     collector.feed(html)
     fonts = fonts_for(job.booklet.fonts, job.view.lang)
-    problems = []
-    for text in collector.texts:
-        for char in uncovered(text, fonts):
-            if not any(f"U+{ord(char):04X}" in p.message for p in problems):
-                problems.append(Problem(_locate(job, char), f"{job.view.lang}: no declared font covers {char!r} "
-                                        f"(U+{ord(char):04X}) in {text.strip()[:60]!r}; declare a font for this language in booklet.yaml"))
+    texts = [*collector.texts, job.view.digits]                      # page numbers are drawn in the language's digits
+    problems = coverage_problems(job.view.lang, texts, fonts, lambda char: _locate(job, char), Location(Path("templates")))
     if problems:
         raise BookletError(problems)
 
