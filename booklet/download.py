@@ -77,11 +77,13 @@ class LanguageEntry:
     source: bool = False
     #: Path of the cover thumbnail, when the web edition has one.
     cover: str | None = None
+    #: The CLDR locale whose conventions the entry's numbers follow (``language_settings``), e.g. ``en_GB``.
+    locale: str = ""
 
     @property
     def percent(self) -> str:
         """Return the coverage in the language's percent format, or an empty string when unknown."""
-        return "" if self.coverage is None else format_coverage(self.coverage, self.lang)
+        return "" if self.coverage is None else format_coverage(self.coverage, self.locale or self.lang)
 
     @property
     def web(self) -> FileLink | None:
@@ -160,8 +162,9 @@ def render_page(booklet: Booklet, language: Language, entries: Sequence[Language
         title=_plain(translator, booklet.title), title_html=translator.marked(booklet.title),
         subtitle=translator.marked(booklet.subtitle), description=_plain(translator, booklet.description),
         publisher=translator.marked(booklet.publisher), license=translator.marked(booklet.license),
-        edition_iso=booklet.edition.isoformat(), edition_date=format_date(booklet.edition, "long", locale=lang),
-        og_locale=og_locale(lang), og_alternates=[og_locale(e.lang) for e in entries if e.lang != lang],
+        edition_iso=booklet.edition.isoformat(), edition_date=format_date(booklet.edition, "long", locale=conventions(booklet, lang)),
+        og_locale=og_locale(conventions(booklet, lang)),
+        og_alternates=[og_locale(conventions(booklet, e.lang)) for e in entries if e.lang != lang],
         url=url, absolute=lambda path: f"{url}/{path}" if url else path, cover=cover, font_css=Markup(css))
 
 
@@ -176,7 +179,7 @@ def language_entries(booklet: Booklet, manifest: Manifest, coverage: Mapping[str
         translator = translators[lang]
         entry = LanguageEntry(lang, tag, direction(lang), native_name(lang), translator.marked(booklet.title),
                               coverage=coverage.get(tag), source=lang == booklet.source_language,
-                              cover=stem + COVER if stem + COVER in by_path else None)
+                              cover=stem + COVER if stem + COVER in by_path else None, locale=conventions(booklet, lang))
         for kind, ending in KINDS:
             found = by_path.get(stem + ending)
             if found is None:
@@ -184,10 +187,16 @@ def language_entries(booklet: Booklet, manifest: Manifest, coverage: Mapping[str
             size = found.bytes
             if kind == "web":   # the page, its CSS, fonts and images
                 size = sum(e.bytes for p, e in by_path.items() if p.startswith(stem + "/"))
-            entry.files.append(FileLink(kind, stem + ending, format_size(size, lang), found.pages))
+            entry.files.append(FileLink(kind, stem + ending, format_size(size, entry.locale), found.pages))
         if entry.files:
             entries.append(entry)
     return entries
+
+
+def conventions(booklet: Booklet, lang: str) -> str:
+    """Return the locale whose dates and numbers a language uses: its ``language_settings`` locale, or itself."""
+    settings = booklet.language_settings.get(lang)
+    return settings.locale if settings is not None and settings.locale else lang
 
 
 def format_size(size: int, lang: str) -> str:

@@ -210,6 +210,17 @@ def test_footer_date_follows_the_page_language(pages):
     assert '<time datetime="2025-02-26" class="nowrap">February 26, 2025</time>' in (out / "index.en.html").read_text()
 
 
+def test_a_language_built_with_another_locale_dates_and_shares_in_its_conventions(tmp_path):
+    from .conftest import FIXTURES
+
+    booklet = load_booklet(FIXTURES / "projects" / "world")      # en: {locale: en_GB}
+    write_download_page(tmp_path, booklet, {}, fake_manifest(booklet.slug, ["en", "he", "pt-BR"]))
+    html = (tmp_path / "index.en.html").read_text()
+    assert '<time datetime="2026-03-01" class="nowrap">1 March 2026</time>' in html
+    assert '<meta property="og:locale" content="en_GB">' in html
+    assert '<meta property="og:locale:alternate" content="pt_BR">' in html and 'content="he_IL"' in html
+
+
 def test_the_booklet_fonts_are_embedded_subset_to_the_pages_text(pages):
     from fontTools.ttLib import TTFont
 
