@@ -1,11 +1,12 @@
 """The translators' commands: extract the template, update and create catalogs.
 
 Every write is atomic, and a catalog that does not parse is never overwritten,
-so a translator's work cannot be lost by running these commands.
+so a translator's work cannot be lost by running these commands. Catalogs are
+read and written through the lossless model of :mod:`booklet.pofile` and merged
+as GNU ``msgmerge --previous`` merges them (:mod:`booklet.pomerge`).
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from .errors import BookletError, Location, Problem
 from .fsutil import atomic_write
 from .i18n import DOMAIN, catalog_path, extract_messages, load_catalog, template_path
 from .languages import parse_language
-from .pofile import read_catalog, write_catalog
+from .pofile import PoFile, dump, read_po_file, to_catalog, write_catalog
+from .pomerge import merge
 from .render import template_dirs
 from .yamlsource import parse_yaml
 
@@ -32,53 +34,34 @@ def extract(root: Path) -> Path:
 
 
 def read_template(root: Path) -> Catalog:
-    """Read the template written by extract."""
+    """Read the template written by extract (the Babel view used by status and check)."""
+    return to_catalog(read_template_file(root), domain=DOMAIN)
+
+
+def read_template_file(root: Path) -> PoFile:
+    """Read the template written by extract as a lossless PoFile."""
     path = template_path(root)
     if not path.is_file():   # a one-language booklet needs no locales/: the template is what extract would write
         booklet = load_booklet(root)
-        return extract_messages(booklet, template_dirs(root))
-    with path.open("rb") as handle:
-        return read_catalog(handle, domain=DOMAIN)
+        return read_po_file(write_catalog(extract_messages(booklet, template_dirs(root))))
+    try:
+        return read_po_file(path.read_bytes())
+    except ValueError as error:
+        line, message = error.args
+        raise BookletError([Problem(Location(path.relative_to(root), line), message)]) from None
 
 
 def update(root: Path, languages: list[str] | None = None) -> list[Path]:
-    """Merge the template into each language's catalog, keeping every translation."""
+    """Merge the template into each language's catalog as ``msgmerge --previous`` does, keeping every translation."""
     booklet = load_booklet(root)
-    template = read_template(root)
+    template = read_template_file(root)
     targets = languages or [lang for lang in booklet.languages if lang != booklet.source_language]
-    catalogs = {lang: load_catalog(root, lang) for lang in targets}  # all parse, or nothing is written
-    written = []
-    for lang, catalog in catalogs.items():
-        merge(catalog, template)
-        atomic_write(catalog_path(root, lang), write_catalog(catalog))
-        written.append(catalog_path(root, lang))
-    return written
-
-
-def merge(catalog: Catalog, template: Catalog) -> None:
-    """Update ``catalog`` from ``template``, losing nothing a translator wrote.
-
-    Babel makes changed texts fuzzy with the previous msgid and moves removed ones to
-    the obsolete entries; on top of that, a text that returns gets its old translation
-    back (Babel leaves it empty), and ``#|`` previous texts survive later updates.
-    """
-    template = copy.deepcopy(template)  # Babel puts the template's own messages into the catalog: never share them
-    obsolete = {(m.id, m.context): m for m in catalog.obsolete.values()}
-    previous = {(m.id, m.context): m.previous_id for m in catalog if m.fuzzy and m.previous_id}
-    catalog.update(template, no_fuzzy_matching=False, update_header_comment=False, keep_user_comments=True, update_creation_date=False)
-    for message in catalog:
-        key = (message.id, message.context)
-        if message.fuzzy and not message.previous_id and key in previous:
-            message.previous_id = previous[key]  # Babel drops it when the text matches exactly
-        revived = obsolete.get(key)
-        if message.id and revived is not None and (not message.string or message.fuzzy):
-            message.string = revived.string
-            message.flags = set(revived.flags) | (message.flags - {"fuzzy"})
-            message.user_comments = revived.user_comments
-            message.previous_id = []
-    for obsolete_key, message in list(catalog.obsolete.items()):
-        if catalog.get(message.id, context=message.context) is not None:
-            del catalog.obsolete[obsolete_key]  # its text is current again
+    for lang in targets:
+        load_catalog(root, lang)  # every catalog parses (located errors otherwise), or nothing is written
+    merged = {lang: merge(read_po_file(catalog_path(root, lang).read_bytes()), template) for lang in targets}
+    for lang, po in merged.items():
+        atomic_write(catalog_path(root, lang), dump(po))
+    return [catalog_path(root, lang) for lang in merged]
 
 
 def init(root: Path, code: str) -> Path:
@@ -89,14 +72,14 @@ def init(root: Path, code: str) -> Path:
     path = catalog_path(root, lang)
     if path.exists():
         raise BookletError([Problem(Location(path.relative_to(root)), f"catalog for {lang!r} exists already; use: python build.py update")])
-    template = read_template(root)
-    catalog = Catalog(locale=lang, domain=DOMAIN, project=template.project, fuzzy=False,
-                      creation_date=template.creation_date, revision_date=template.creation_date, charset="utf-8")
+    template = read_template_file(root)
+    header = to_catalog(template)
+    catalog = Catalog(locale=lang, domain=DOMAIN, project=header.project, fuzzy=False,
+                      creation_date=header.creation_date, revision_date=header.creation_date, charset="utf-8")
     catalog.language_team = f"{catalog.locale.english_name} <LL@li.org>" if catalog.locale else None
-    merge(catalog, template)
     settings = root / "content" / "booklet.yaml"
     edited = with_language(settings.read_text(encoding="utf-8"), lang, settings.relative_to(root))  # fails before any write
-    atomic_write(path, write_catalog(catalog))
+    atomic_write(path, dump(merge(read_po_file(write_catalog(catalog)), template)))
     if edited is not None:
         atomic_write(settings, edited.encode("utf-8"))
     return path

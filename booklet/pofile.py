@@ -1,54 +1,433 @@
-"""Write .po files exactly as GNU gettext (msgmerge, msgcat, Poedit) lays them out.
+"""Read and write .po files without losing anything, laid out as GNU gettext (msgmerge, msgcat, Poedit) lays them out.
 
-Babel wraps long strings differently from GNU gettext, so a catalog saved by
-Poedit and then by Babel would change on every line. We let Babel write without
-wrapping and re-wrap each string as GNU gettext does: 79 columns, breaking after
-spaces and at the other line-break opportunities GNU uses, with a leading ``""``
-line when a string is wrapped or has an embedded newline.
+The file layer is our own small model (:class:`PoFile` of :class:`Entry`), not
+Babel's ``Catalog``: Babel drops unknown header fields, reorders and respells
+the known ones, collapses comments, drops flags of obsolete entries and turns
+escapes into raw bytes. Every entry keeps the lines it was read from, part by
+part (comments, flags, previous text, each string); writing reuses the lines of
+every part whose value did not change and lays out only the changed parts the
+GNU way, so a catalog written by msgmerge, Poedit or Weblate (translate-toolkit)
+comes back byte for byte, and the file keeps its charset. Babel stays the
+source of CLDR data and plural rules; :func:`to_catalog` gives the Babel view
+that lookups and checks use.
+
+GNU wraps strings at 79 columns, breaking after spaces and at the other
+line-break opportunities it uses, with a leading ``""`` line when a string is
+wrapped or has an embedded newline; :func:`wrap_string` does the same.
 """
 from __future__ import annotations
 
+import codecs
 import copy
 import io
 import re
 import unicodedata
+from dataclasses import dataclass, field
 
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, unescape, write_po
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import write_po
 
 WIDTH = 79
 _KEYWORD_LINE = re.compile(r'^(?P<prefix>#~ |#\| |#~\| )?(?P<keyword>msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) (?P<string>".*")$')
+#: The parts of an entry, in the order GNU gettext writes them.
+PARTS = ("comments", "extracted", "references", "flags", "previous", "msgctxt", "msgid", "msgid_plural", "msgstr")
 
 
-def read_catalog(handle, **options) -> Catalog:
-    """Read a .po file with Babel, keeping the ``#|`` previous msgid that Babel reads as a user comment."""
-    data = re.sub(rb"(?m)^#~\|", b"#|", handle.read())  # msgmerge's obsolete previous text, which Babel cannot read
-    catalog = read_po(io.BytesIO(data), **options)
-    for message in [*catalog, *catalog.obsolete.values()]:
-        previous = [c for c in message.user_comments if c.startswith("|")]
-        if previous:
-            message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
-            message.previous_id = _parse_previous(previous)
+@dataclass
+class Entry:
+    """One message of a .po file: strings unescaped, comments as written (text after ``#`` / ``#.``)."""
+
+    msgid: str
+    msgstr: list[str] = field(default_factory=lambda: [""])
+    msgctxt: str | None = None
+    msgid_plural: str | None = None
+    comments: list[str] = field(default_factory=list)
+    extracted: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    #: The ``#|`` previous text: (msgctxt, msgid, msgid_plural), or None.
+    previous: tuple[str | None, str | None, str | None] | None = None
+    obsolete: bool = False
+    #: Line of the msgid keyword in the file read (0 for a new entry).
+    lineno: int = 0
+    #: The lines each part was read from, and the value they stood for: reused while the value is unchanged.
+    raw: dict[str, tuple[object, list[str]]] = field(default_factory=dict, repr=False, compare=False)
+    #: Blank or stray lines before the entry, kept as they were.
+    before: list[str] = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def fuzzy(self) -> bool:
+        """Return whether the entry is marked fuzzy."""
+        return "fuzzy" in self.flags
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        """Return the (msgctxt, msgid) that identifies the entry."""
+        return (self.msgctxt, self.msgid)
+
+    @property
+    def is_header(self) -> bool:
+        """Return whether this is the header entry."""
+        return self.msgid == "" and self.msgctxt is None and not self.obsolete
+
+    def value(self, part: str) -> object:
+        """Return the current value of one part, in the form kept in ``raw``."""
+        item = getattr(self, part)
+        return list(item) if isinstance(item, list) else item
+
+
+@dataclass
+class PoFile:
+    """A whole .po/.pot file: its entries in file order, the charset it is written in, and what follows the last entry."""
+
+    entries: list[Entry]
+    charset: str = "UTF-8"
+    trailer: list[str] = field(default_factory=list)
+
+    @property
+    def header(self) -> Entry | None:
+        """Return the header entry, if any."""
+        return next((e for e in self.entries if e.is_header), None)
+
+    def header_fields(self) -> list[tuple[str, str]]:
+        """Return the header's fields as (name, value) pairs in their order and spelling."""
+        header = self.header
+        lines = header.msgstr[0].split("\n") if header else []
+        return [(name.strip(), value.strip()) for name, sep, value in (line.partition(":") for line in lines) if sep]
+
+    def header_field(self, name: str) -> str | None:
+        """Return a header field's value (names compared case-insensitively)."""
+        return next((value for key, value in self.header_fields() if key.lower() == name.lower()), None)
+
+    def nplurals(self) -> int:
+        """Return nplurals from the Plural-Forms header (2 when absent, as GNU assumes)."""
+        match = re.search(r"nplurals\s*=\s*(\d+)", self.header_field("Plural-Forms") or "")
+        return int(match.group(1)) if match else 2
+
+
+# Reading ----------------------------------------------------------------------------------------------------------
+
+_CHARSET = re.compile(rb'"Content-Type:[^"\n]*charset=([^\s"\\;]+)', re.IGNORECASE)
+
+
+def declared_charset(raw: bytes) -> str:
+    """Return the charset the header declares (UTF-8 for a template's ``CHARSET`` placeholder or none)."""
+    match = _CHARSET.search(raw)
+    name = match.group(1).decode("ascii", "replace") if match else "UTF-8"
+    return "UTF-8" if name.upper() == "CHARSET" else name
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """Decode a .po file in the charset its header declares; return (text, charset) or raise ValueError(line, message)."""
+    charset = declared_charset(raw)
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        line = raw[: _CHARSET.search(raw).start()].count(b"\n") + 1 if _CHARSET.search(raw) else 1
+        raise ValueError(line, f"unknown charset {charset!r} in the Content-Type header") from None
+    try:
+        return raw.decode(charset), charset
+    except UnicodeDecodeError as error:
+        shown = "UTF-8" if codecs.lookup(charset).name == "utf-8" else charset
+        raise ValueError(raw[: error.start].count(b"\n") + 1, f"file is not valid {shown}") from None
+
+
+_LINE = re.compile(r'^(?P<prefix>#~\| ?|#~ ?|#\| ?)?\s*(?P<keyword>msgctxt|msgid_plural|msgid|msgstr(?:\[(?P<index>\d+)\])?)?\s*(?P<string>".*")?\s*$')
+
+
+def parse(text: str, charset: str = "UTF-8") -> PoFile:
+    """Parse .po text into entries (the text is assumed to pass :func:`syntax_problems`)."""
+    lines = text.split("\n")
+    ends_with_newline = lines[-1] == ""
+    if ends_with_newline:
+        lines.pop()
+    entries: list[Entry] = []
+    pending: list[str] = []
+    current: _Builder | None = None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            if current is not None:
+                entries.append(current.finish())
+                current = None
+            pending.append(line)
+            continue
+        kind = _kind(line)
+        if current is not None and current.starts_new(line, kind):
+            entries.append(current.finish())
+            current = None
+        if current is None:
+            current = _Builder(before=pending)
+            pending = []
+        current.add(line, kind, number)
+    if current is not None:
+        entries.append(current.finish())
+    trailer = pending if ends_with_newline else [*pending, None]
+    return PoFile(entries, charset, trailer)
+
+
+def _kind(line: str) -> str:
+    """Classify a line: comments, extracted, references, flags, previous, or a keyword / continuation (obsolete ones too)."""
+    if line.startswith("#~|") or line.startswith("#|"):
+        return "previous"
+    if line.startswith("#~"):
+        return "obsolete"
+    if line.startswith("#."):
+        return "extracted"
+    if line.startswith("#:"):
+        return "references"
+    if line.startswith("#,"):
+        return "flags"
+    if line.startswith("#"):
+        return "comments"
+    return "keyword"
+
+
+class _Builder:
+    """Collects the lines of one entry and turns them into an :class:`Entry` with its raw parts."""
+
+    def __init__(self, before: list[str]):
+        self.before = before
+        self.parts: dict[str, list[str]] = {}
+        self.strings: dict[str, list[str]] = {}     # keyword → escaped pieces
+        self.previous: dict[str, list[str]] = {}
+        self.order: list[str] = []                  # keywords in order, for continuation lines
+        self.previous_order: list[str] = []
+        self.source: list[str] = []
+        self.obsolete = False
+        self.lineno = 0
+
+    def starts_new(self, line: str, kind: str) -> bool:
+        """Return whether a line begins the next entry: a comment, msgctxt or msgid after a msgstr."""
+        if not any(k.startswith("msgstr") for k in self.order):
+            return False
+        if kind not in ("keyword", "obsolete"):
+            return True
+        match = _LINE.match(line)
+        return match is None or match.group("keyword") in ("msgctxt", "msgid")
+
+    def add(self, line: str, kind: str, number: int) -> None:
+        """Add one line to the entry."""
+        self.source.append(line)
+        if kind in ("comments", "extracted", "references", "flags"):
+            self.parts.setdefault(kind, []).append(line)
+            return
+        match = _LINE.match(line)
+        if match is None or (match.group("keyword") is None and match.group("string") is None):
+            self.parts.setdefault("comments", []).append(line)   # a stray "#~" line: kept as a comment
+            return
+        keyword, string = match.group("keyword"), match.group("string")
+        if kind == "previous":
+            self.parts.setdefault("previous", []).append(line)
+            self._string(self.previous, self.previous_order, keyword, string)
+            return
+        if kind == "obsolete":
+            self.obsolete = True
+        part = keyword or (self.order[-1] if self.order else "msgid")
+        part = "msgstr" if part.startswith("msgstr") else part
+        self.parts.setdefault(part, []).append(line)
+        if keyword == "msgid":
+            self.lineno = number
+        self._string(self.strings, self.order, keyword, string)
+
+    @staticmethod
+    def _string(strings: dict[str, list[str]], order: list[str], keyword: str | None, string: str | None) -> None:
+        """Record a keyword's string or a continuation string."""
+        if string is None:
+            return
+        if keyword is not None:
+            order.append(keyword)
+            strings[keyword] = [string[1:-1]]
+        elif order:
+            strings[order[-1]].append(string[1:-1])
+
+    def finish(self) -> Entry:
+        """Return the entry with each part's value and its lines."""
+        text = {k: unescape("".join(v)) for k, v in self.strings.items()}
+        previous = {k: unescape("".join(v)) for k, v in self.previous.items()}
+        forms = sorted((int(k[7:-1]), v) for k, v in text.items() if k.startswith("msgstr["))
+        entry = Entry(
+            msgid=text.get("msgid", ""),
+            msgstr=[v for _, v in forms] if forms else [text.get("msgstr", "")],
+            msgctxt=text.get("msgctxt"),
+            msgid_plural=text.get("msgid_plural"),
+            comments=[line[1:] for line in self.parts.get("comments", [])],
+            extracted=[line[2:] for line in self.parts.get("extracted", [])],
+            references=[ref for line in self.parts.get("references", []) for ref in line[2:].split()],
+            flags=[f.strip() for line in self.parts.get("flags", []) for f in line[2:].split(",") if f.strip()],
+            previous=(previous.get("msgctxt"), previous.get("msgid"), previous.get("msgid_plural")) if previous else None,
+            obsolete=self.obsolete,
+            lineno=self.lineno,
+            before=self.before,
+        )
+        entry.raw = {part: (entry.value(part), lines) for part, lines in self.parts.items()}
+        entry.raw["entry"] = (_snapshot(entry), self.source)
+        return entry
+
+
+def _snapshot(entry: Entry) -> tuple:
+    """Return every part's value, to tell whether an entry changed since it was read."""
+    return tuple(entry.value(part) for part in PARTS) + (entry.obsolete,)
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v", '"': '"', "\\": "\\"}
+
+
+def unescape(escaped: str) -> str:
+    """Turn the C escapes of a .po string (octal and hex included) into characters."""
+    def replace(match: re.Match[str]) -> str:
+        text = match.group(0)
+        if text[1] in _ESCAPES:
+            return _ESCAPES[text[1]]
+        if text[1] == "x":
+            return chr(int(text[2:], 16))
+        return chr(int(text[1:], 8))
+    return re.sub(r"\\(?:[0-7]{1,3}|x[0-9a-fA-F]+|.)", replace, escaped)
+
+
+def escape(text: str) -> str:
+    """Escape a string as GNU gettext writes it: ``\\a \\b \\f \\n \\r \\t \\v \\\\ \\"`` escaped, other characters as they are."""
+    return text.translate(_ESCAPE_TABLE)
+
+
+_ESCAPE_TABLE = {ord(v): "\\" + k for k, v in _ESCAPES.items()}
+
+
+# Writing ----------------------------------------------------------------------------------------------------------
+
+def dump(po: PoFile) -> bytes:
+    """Write a PoFile as bytes in its charset: unchanged parts as they were read, changed parts the GNU way."""
+    lines: list[str] = []
+    for index, entry in enumerate(po.entries):
+        lines.extend(entry.before if (entry.before or index == 0) else [""])
+        lines.extend(entry_lines(entry))
+    trailer = po.trailer
+    text = "\n".join([*lines, *(t for t in trailer if t is not None)])
+    if None not in trailer:
+        text += "\n"
+    return text.encode(po.charset)
+
+
+def entry_lines(entry: Entry) -> list[str]:
+    """Return the lines of one entry."""
+    snapshot, source = entry.raw.get("entry", (None, []))
+    if snapshot == _snapshot(entry):
+        return list(source)
+    lines: list[str] = []
+    for part in PARTS:
+        kept = entry.raw.get(part)
+        if kept is not None and kept[0] == entry.value(part) and _same_shape(entry, part):
+            lines.extend(kept[1])
+        else:
+            lines.extend(_format_part(entry, part))
+    return lines
+
+
+def _same_shape(entry: Entry, part: str) -> bool:
+    """Return whether a part's lines still fit: strings and ``#|`` depend on obsolete or not, msgstr lines on plural or not."""
+    if part in ("comments", "extracted", "references", "flags"):
+        return True
+    snapshot = entry.raw["entry"][0]
+    same_plural = (snapshot[PARTS.index("msgid_plural")] is None) == (entry.msgid_plural is None)
+    return snapshot[-1] == entry.obsolete and (part != "msgstr" or same_plural)
+
+
+def _format_part(entry: Entry, part: str) -> list[str]:
+    """Lay out one part of an entry the GNU way."""
+    wrap = "no-wrap" not in entry.flags
+    prefix = "#~ " if entry.obsolete else ""
+    if part == "comments":
+        return ["#" + c for c in entry.comments]
+    if part == "extracted":
+        return ["#." + c for c in entry.extracted]
+    if part == "references":
+        return wrap_references(entry.references) if entry.references else []
+    if part == "flags":
+        return ["#, " + ", ".join(entry.flags)] if entry.flags else []
+    if part == "previous":
+        return _previous_lines(entry, wrap)
+    if part == "msgstr":
+        if entry.msgid_plural is None:
+            return wrap_string(prefix, "msgstr", escape(entry.msgstr[0]), wrap)
+        return [line for i, form in enumerate(entry.msgstr) for line in wrap_string(prefix, f"msgstr[{i}]", escape(form), wrap)]
+    value = getattr(entry, part)
+    return [] if value is None else wrap_string(prefix, part, escape(value), wrap)
+
+
+def _previous_lines(entry: Entry, wrap: bool) -> list[str]:
+    """Lay out the ``#|`` (``#~|`` when obsolete) previous text."""
+    if entry.previous is None:
+        return []
+    prefix = "#~| " if entry.obsolete else "#| "
+    lines = []
+    for keyword, value in zip(("msgctxt", "msgid", "msgid_plural"), entry.previous):
+        if value is not None:
+            lines.extend(wrap_string(prefix, keyword, escape(value), wrap))
+    return lines
+
+
+# The Babel view ---------------------------------------------------------------------------------------------------
+
+def to_catalog(po: PoFile, locale: str | None = None, domain: str | None = None) -> Catalog:
+    """Return a Babel Catalog of the file's entries, for lookups, coverage and checks."""
+    catalog = Catalog(locale=locale, domain=domain, fuzzy=False)
+    header = po.header
+    if header is not None:
+        catalog.header_comment = "\n".join(f"#{c}".rstrip() for c in header.comments)
+        catalog.fuzzy = header.fuzzy
+        for name, value in po.header_fields():
+            try:
+                catalog._set_mime_headers([(name, value)])
+            except ValueError:
+                continue  # a PO-Revision-Date Babel cannot parse (seconds, +02:00, GMT): msgfmt accepts it, so do we
+    for entry in po.entries:
+        if entry.is_header:
+            continue
+        message = _message(entry)
+        if entry.obsolete:
+            catalog.obsolete[catalog._key_for(message.id, message.context)] = message
+        else:
+            catalog[message.id] = message
     return catalog
 
 
-def _parse_previous(comments: list[str]) -> list[str]:
-    """Turn ``| msgid "…"`` / ``| msgid_plural "…"`` / ``| "…"`` comment lines into the previous msgid(s)."""
-    strings: list[str] = []
-    for comment in comments:
-        body = comment[1:].strip()
-        keyword, _, rest = body.partition(" ")
-        if keyword in ("msgid", "msgid_plural"):
-            strings.append(unescape(rest.strip()))
-        elif keyword == "msgctxt":
-            continue
-        elif body.startswith('"') and strings:
-            strings[-1] += unescape(body)
-    return strings
+def _message(entry: Entry) -> Message:
+    """Return the Babel Message of an entry."""
+    plural = entry.msgid_plural is not None
+    message = Message(
+        (entry.msgid, entry.msgid_plural) if plural else entry.msgid,
+        tuple(entry.msgstr) if plural else entry.msgstr[0],
+        locations=[_location(r) for r in entry.references],
+        flags=entry.flags,
+        auto_comments=[c[1:] if c.startswith(" ") else c for c in entry.extracted],
+        user_comments=[c[1:] if c.startswith(" ") else c for c in entry.comments],
+        previous_id=[p for p in entry.previous[1:] if p is not None] if entry.previous else [],
+        lineno=entry.lineno,
+        context=entry.msgctxt,
+    )
+    return message
 
+
+def _location(reference: str) -> tuple[str, int | None]:
+    """Split a ``file:line`` reference."""
+    path, _, line = reference.rpartition(":")
+    return (path, int(line)) if path and line.isdigit() else (reference, None)
+
+
+def read_po_file(raw: bytes) -> PoFile:
+    """Decode and parse .po bytes (raise ValueError(line, message) when the charset is wrong)."""
+    text, charset = decode(raw)
+    return parse(text, charset)
+
+
+def read_catalog(handle, locale: str | None = None, domain: str | None = None, **_options) -> Catalog:
+    """Read a .po file into a Babel Catalog (with ``#|`` previous text, flags of obsolete entries, any charset)."""
+    return to_catalog(read_po_file(handle.read()), locale=locale, domain=domain)
+
+
+# Babel catalogs ---------------------------------------------------------------------------------------------------
 
 def write_catalog(catalog: Catalog) -> bytes:
-    """Serialise a catalog as .po/.pot bytes laid out like GNU gettext's own tools."""
+    """Serialise a Babel Catalog (the template extract makes, a new catalog) as .po/.pot bytes laid out the GNU way."""
     buffer = io.BytesIO()
     # A huge width: Babel neither wraps strings nor comments; rewrap() then lays strings out the GNU way.
     write_po(buffer, catalog, width=10**9, include_previous=True, ignore_obsolete=True)
@@ -79,6 +458,8 @@ def _obsolete_entry(message) -> str:
             lines.append("#~ " + line)
     return "\n" + "\n".join(lines) + "\n"
 
+
+# Wrapping ---------------------------------------------------------------------------------------------------------
 
 def rewrap(text: str) -> str:
     """Re-wrap every keyword string of an unwrapped .po text the GNU way."""
@@ -121,15 +502,15 @@ def wrap_references(references: list[str]) -> list[str]:
     return lines
 
 
-def wrap_string(prefix: str, keyword: str, escaped: str) -> list[str]:
-    """Lay out one escaped string after its keyword as GNU gettext does."""
+def wrap_string(prefix: str, keyword: str, escaped: str, wrap: bool = True) -> list[str]:
+    """Lay out one escaped string after its keyword as GNU gettext does (``wrap=False``: the no-wrap flag)."""
     portions = _split_after_newlines(escaped)
     head = f"{prefix}{keyword} "
-    if len(portions) <= 1 and _width(head) + 2 + _width(escaped) <= WIDTH:
+    if len(portions) <= 1 and (not wrap or _width(head) + 2 + _width(escaped) <= WIDTH):
         return [f'{head}"{escaped}"']
     lines = [f'{head}""']
     for portion in portions:
-        lines.extend(f'{prefix}"{chunk}"' for chunk in _break(portion, WIDTH - 2 - _width(prefix)))
+        lines.extend(f'{prefix}"{chunk}"' for chunk in (_break(portion, WIDTH - 2 - _width(prefix)) if wrap else [portion]))
     return lines
 
 
