@@ -15,7 +15,7 @@ from babel.messages.pofile import PoFileError
 
 from .errors import BookletError, Location, Problem
 from .model import Booklet, Text, translatable_texts
-from .pofile import read_catalog, syntax_problems
+from .pofile import decode, read_catalog, syntax_problems
 
 DOMAIN = "booklet"
 
@@ -40,9 +40,9 @@ def load_catalog(root: Path, lang: str) -> Catalog:
         raise BookletError([Problem(Location(shown), "is a link to a file outside the booklet folder")])
     raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise BookletError([Problem(Location(shown, raw[: error.start].count(b"\n") + 1), "file is not valid UTF-8")]) from None
+        text, _charset = decode(raw)   # the charset the header declares (ISO-8859-1 catalogs too)
+    except ValueError as error:
+        raise BookletError([Problem(Location(shown, error.args[0]), error.args[1])]) from None
     problems = syntax_problems(text)
     if problems:
         raise BookletError([Problem(Location(shown, line), message if message.startswith("plural entry") else f"invalid .po file: {message}")
