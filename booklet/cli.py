@@ -14,7 +14,7 @@ from .content import load_booklet
 from .errors import BookletError, Problem
 from .formats import FORMATS, PDF_VARIANTS
 from .imposition import describe_page_count, layout_pages, office_sheet_note
-from .languages import parse_language
+from .languages import bcp47, parse_language
 from .pipeline import BuildOptions
 from .progress import Progress
 from .scaffold import new_booklet
@@ -109,7 +109,7 @@ def _dispatch(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: Text
     if args.command == "new":
         target = args.folder.resolve()
         written = new_booklet(target)
-        print(f"{len(written)} files in {args.folder}; build it with: booklet --source {args.folder}", file=stdout)
+        print(f"{files_phrase(len(written))} in {args.folder}; build it with: booklet --source {args.folder}", file=stdout)
     elif args.command == "extract":
         print(catalogs.extract(root).relative_to(root), file=stdout)
     elif args.command == "update":
@@ -125,7 +125,7 @@ def _dispatch(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: Text
     elif args.command == "merge":
         out_dir = (args.out or root / "dist").resolve()
         manifest = shards.merge(root, out_dir, [p.resolve() for p in args.inputs])
-        print(f"{len(manifest.entries)} files in {out_dir}", file=stdout)
+        print(f"{files_phrase(len(manifest.entries))} in {out_dir}", file=stdout)
     elif args.command == "serve":
         from .serve import serve
 
@@ -170,10 +170,15 @@ def summary_table(report: pipeline.BuildReport) -> str:
         by_format = {o.format: o for o in result.outputs}
         web = sum(o.bytes for o in result.outputs if o.format == "html")
         pages = layout_pages(result.outputs)
-        rows.append((result.lang, describe_page_count(pages) if pages else "-", _size(by_format.get("pdf")),
+        rows.append((bcp47(result.lang), describe_page_count(pages) if pages else "-", _size(by_format.get("pdf")),
                      _size(by_format.get("epub")), f"{web / 1024:.0f} kB" if web else "-",
                      str(result.counts.get("missing", 0)), str(result.counts.get("fuzzy", 0))))
-    return format_table(rows) + f"\n\n{report.files} files in {report.out_dir}"
+    return format_table(rows) + f"\n\n{files_phrase(report.files)} in {report.out_dir}"
+
+
+def files_phrase(count: int) -> str:
+    """Return "1 file" or "N files"."""
+    return f"{count} file" if count == 1 else f"{count} files"
 
 
 def format_table(rows: Sequence[Sequence[str]]) -> str:

@@ -6,6 +6,8 @@ import threading
 import time
 from typing import TextIO
 
+from .languages import bcp47
+
 STAGES = ("render", "pdf", "print", "booklet", "epub", "html")
 
 
@@ -40,14 +42,14 @@ class Progress:
     def _show(self, lang: str, text: str) -> None:
         """Print one line, or redraw the table on a terminal."""
         if not self.live:
-            print(f"{lang}: {text}", file=self.stream, flush=True)
+            print(f"{bcp47(lang)}: {text}", file=self.stream, flush=True)
             return
         if self.drawn:
             self.stream.write(f"\x1b[{self.drawn}F")
         for name, (stage, _when) in self.rows.items():
             marks = "  ".join(_mark(s, stage) for s in STAGES)
             status = text if name == lang else ("done" if stage == "done" else f"{stage}…")
-            self.stream.write(f"\x1b[2K{name:<8}{marks}   {status}\n")
+            self.stream.write(f"\x1b[2K{bcp47(name):<8}{marks}   {status}\n")
         self.drawn = len(self.rows)
         self.stream.flush()
 

@@ -24,6 +24,7 @@ from .errors import BookletError, Location, Problem
 from .fontcheck import font_problems
 from .i18n import load_catalog
 from .inline import TOKEN, markup_signature
+from .languages import bcp47
 from .model import Booklet
 from .translation import (
     CONTENT_PLACEHOLDER,
@@ -282,5 +283,5 @@ def status_rows(figures: list[Coverage]) -> list[tuple[str, ...]]:
     rows = [("language", "translated", "fuzzy", "untranslated", "words done", "coverage")]
     for c in figures:
         words = c.words_translated + c.words_fuzzy + c.words_untranslated
-        rows.append((c.lang, str(c.translated), str(c.fuzzy), str(c.untranslated), f"{c.words_translated}/{words}", f"{c.percent:.1f} %"))
+        rows.append((bcp47(c.lang), str(c.translated), str(c.fuzzy), str(c.untranslated), f"{c.words_translated}/{words}", f"{c.percent:.1f} %"))
     return rows

@@ -148,3 +148,22 @@ def test_persian_pdf_page_numbers_and_chart_values_use_persian_digits(tmp_path):
     assert footer_digits and all(found for found in footer_digits), "every body page ends with a Persian page number"
     assert "۴۸۰" in text and "۱۲" in text                                        # chart values and facts
     assert not re.search(r"(?<![A-Za-z/.-])480(?![\d])", text)
+
+
+def test_summary_and_status_name_languages_in_bcp47_and_count_files_right(tmp_path):
+    from booklet.cli import files_phrase
+
+    root = tmp_path / "world"
+    shutil.copytree(WORLD, root)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["--source", str(root), "build", "--lang", "pt-BR", "--format", "html", "--out", str(root / "dist")],
+                stdout=out, stderr=err) == 0, err.getvalue()
+    rows = out.getvalue().splitlines()
+    assert any(row.startswith("pt-BR ") for row in rows) and not any("pt_BR" in row for row in rows)
+    assert re.search(r"^\d+ files in ", rows[-1] if "files in" in rows[-1] else "\n".join(rows), flags=re.M)
+    progress = [line for line in err.getvalue().splitlines() if "…" in line or " built in " in line]
+    assert progress and all(line.startswith("pt-BR: ") for line in progress)
+    status = io.StringIO()
+    assert main(["--source", str(root), "status"], stdout=status, stderr=io.StringIO()) == 0
+    assert any(line.startswith("pt-BR ") for line in status.getvalue().splitlines())
+    assert (files_phrase(1), files_phrase(2), files_phrase(0)) == ("1 file", "2 files", "0 files")
