@@ -562,14 +562,16 @@ def _break(escaped: str, width: int) -> list[str]:
 def _may_break_after(units: list[str], position: int) -> bool:
     """Return whether a line may break between ``units[position]`` and the next unit (UAX #14, simplified)."""
     here, after = units[position], units[position + 1]
-    if after in (" ", "\\t"):
+    if after in (" ", "\\t") or after in _NO_BREAK_BEFORE or here in _NO_BREAK_AFTER:
         return False
     if here == " " or here == "\\t":
         return True
     if here in _BREAK_AFTER_BEFORE_LETTER:
-        return _is_letter(after)
+        return _is_letter(after) or (here != "-" and after in _NO_BREAK_AFTER)   # "? 2 :(n>6" breaks before "("
     if here in ("\u2013", "\u2014"):
         return True
+    if here in ("]", ")") and (after[:1].isalnum() or after in _ALPHABETIC_SYMBOLS):
+        return False   # LB30: no break between closing parenthesis and a letter, digit or ASCII symbol of class AL
     if here in ("]", "}") or (here == ")" and after in ("(", "[")):
         return after not in (")", "]", "}", ".", ",", ";", ":", "!", "?")
     if here == "/" and not after[:1].isdigit() and after not in ("/", " "):
@@ -579,6 +581,12 @@ def _may_break_after(units: list[str], position: int) -> bool:
     return False
 
 
+#: UAX #14 closing punctuation, exclamation/interrogation, infix separators, symbols and non-starters (LB13, LB16, LB21):
+#: never a break before them, even after a space ("plus ;" stays together, as does "本文、").
+_NO_BREAK_BEFORE = frozenset([")", "]", "}", "!", "?", ",", ".", ":", ";", "/", "\\n", *"、。，．）」』】〕〉》｝］〗〙〛｣！？：；・ーヽヾゝゞ々〻ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"])
+_ALPHABETIC_SYMBOLS = frozenset("<>=@#&*^_`|~")
+#: Opening punctuation (LB14): never a break after it.
+_NO_BREAK_AFTER = frozenset("([{「『（【〔〈《｛［〖〘〚｢")
 #: Hyphen and infix separators: GNU breaks after them when a letter follows (but not before a digit).
 _BREAK_AFTER_BEFORE_LETTER = ("-", ".", ",", ";", ":", "!", "?")
 
