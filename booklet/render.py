@@ -213,13 +213,13 @@ def render_view(booklet: model.Booklet, translator: Translator, draft: bool = Fa
 def _section_view(ctx: _Context, section: model.Section) -> SectionView:
     """Render one section's title and blocks."""
     return SectionView(section.id, section.kind, ctx.markup(section.title), ctx.plain(section.title),
-                       [_block_view(ctx, block) for block in section.blocks])
+                       [_block_view(ctx, block, f"{section.id}-b{n}") for n, block in enumerate(section.blocks, start=1)])
 
 
-def _block_view(ctx: _Context, block: model.Block) -> dict[str, Any]:
-    """Render one block into the dict its template macro reads."""
+def _block_view(ctx: _Context, block: model.Block, block_id: str) -> dict[str, Any]:
+    """Render one block into the dict its template macro reads; ``id`` anchors it (EPUB page list, sub-headings)."""
     render = _BLOCK_VIEWS[type(block)]
-    return {"type": _BLOCK_NAMES[type(block)], **render(ctx, block)}
+    return {"type": _BLOCK_NAMES[type(block)], "id": block_id, **render(ctx, block)}
 
 
 def _figures_view(ctx: _Context, block: model.Figures) -> dict[str, Any]:

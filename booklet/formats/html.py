@@ -47,7 +47,7 @@ def demote_headings(html: Markup) -> Markup:
 
     Safe on rendered blocks: all text in them is escaped, so a literal ``<h2>`` can only be markup.
     """
-    return Markup(str(html).replace("<h2>", "<h3>").replace("</h2>", "</h3>"))
+    return Markup(str(html).replace("<h2 id=", "<h3 id=").replace("<h2>", "<h3>").replace("</h2>", "</h3>"))
 
 
 def sibling_downloads(job: LanguageJob, written: Sequence[Output]) -> list[tuple[str, str]]:
