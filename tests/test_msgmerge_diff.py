@@ -36,7 +36,7 @@ LANGUAGES = {
 WORDS = ("memory", "village", "night", "winter", "family", "survivors", "justice", "names", "river", "school", "light",
          "road", "children", "garden", "voices", "letters", "morning", "bridge", "stone", "history", "witness", "home")
 SEQUENCES = 54
-STEPS = 8
+STEPS = 7
 
 
 def sentence(rng: random.Random) -> str:
