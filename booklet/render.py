@@ -181,6 +181,9 @@ class _Context:
         if translated.line is not None:
             problems = inline_problems(translated.text, self.booklet.facts, self.section_ids)
             self.problems.extend(Problem(where, message) for message in problems)
+        source = self.booklet.source_language
+        if translated.line is None and self.lang != source:   # the source text shown: read it in the source's voice
+            html = Markup('<span lang="{}" dir="{}">{}</span>').format(bcp47(source), direction(source), html)
         if self.draft and translated.status in ("fuzzy", "missing", "broken"):
             return Markup('<span class="draft-{}">{}</span>').format(translated.status, html)
         return html

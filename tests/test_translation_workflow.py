@@ -185,7 +185,7 @@ def test_draft_marks_fuzzy_and_missing_text_while_release_falls_back(project):
     release = render_view(booklet, Translator("ru", catalog, root))
     draft = render_view(booklet, Translator("ru", catalog, root, use_fuzzy=True), draft=True)
     cover = lambda view: str(view.sections[0].blocks[0]["html"])
-    assert cover(release) == "In memory."
+    assert cover(release) == '<span lang="en" dir="ltr">In memory.</span>'
     assert cover(draft) == '<span class="draft-fuzzy">В память.</span>'
 
 

@@ -242,7 +242,7 @@ def test_draft_edition_says_so_and_marks_untranslated_text(project):
     pipeline.build(root, root / "dist", BuildOptions(langs=["ru"], formats=["html"], jobs=1, draft=True))
     html = (root / "dist" / "multi-ru" / "index.html").read_text()
     assert '<p class="draft-banner">' in html
-    assert '<span class="draft-missing">The assault.</span>' in html
+    assert '<span class="draft-missing"><span lang="en" dir="ltr">The assault.</span></span>' in html
 
 
 @pytest.mark.engines
