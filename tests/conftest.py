@@ -45,6 +45,31 @@ def make_project(tmp_path):
 
 
 @pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """Build a copy of the shipped booklet once, in every language and format: (root, out, results by language)."""
+    root = tmp_path_factory.mktemp("sample") / "booklet"
+    for name in ("content", "locales"):
+        shutil.copytree(PROJECT_ROOT / name, root / name)
+    results = pipeline.build(root, root / "dist", BuildOptions(jobs=2)).results
+    return root, root / "dist", {r.lang: r for r in results}
+
+
+@pytest.fixture(scope="session")
+def world_build(tmp_path_factory):
+    """Build a copy of the multi-script fixture (tests/fixtures/projects/world) once, in every language and format."""
+    root = tmp_path_factory.mktemp("world") / "world"
+    shutil.copytree(FIXTURES / "projects" / "world", root)
+    results = pipeline.build(root, root / "dist", BuildOptions(jobs=2)).results
+    return root, root / "dist", {r.lang: r for r in results}
+
+
+@pytest.fixture
+def world_all(world_build):
+    """The output folder of the session's one world build."""
+    return world_build[1]
+
+
+@pytest.fixture(scope="session")
 def multilingual_build(tmp_path_factory):
     """Build the multilingual fixture (en, ru, ar) once, in every format."""
     root = tmp_path_factory.mktemp("multi") / "multilingual"

@@ -18,13 +18,11 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from booklet import pipeline
 from booklet.content import load_booklet
 from booklet.i18n import catalog_path
 from booklet.languages import bcp47
-from booklet.pipeline import BuildOptions
 
-from .conftest import FIXTURES, PROJECT_ROOT
+from .conftest import PROJECT_ROOT
 
 TOOLS = PROJECT_ROOT / ".tools" / "node_modules"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -49,20 +47,13 @@ def open_pages(pages: list[Path], lang: str | None = None, widths=WIDTHS, shots:
     return json.loads(done.stdout)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """Build the shipped booklet and the multi-script fixture, every language and format; note the languages built."""
+@pytest.fixture
+def built(sample_build, world_build):
+    """The session's builds of the shipped booklet and the multi-script fixture, and the languages each built."""
     folders = {}
-    for name in BOOKLETS:
-        root = tmp_path_factory.mktemp(name) / "booklet"
-        if name == "sample":
-            for part in ("content", "locales"):
-                shutil.copytree(PROJECT_ROOT / part, root / part)
-        else:
-            shutil.copytree(FIXTURES / "projects" / "world", root)
-        report = pipeline.build(root, root / "dist", BuildOptions(jobs=2))
+    for name, (root, _out, results) in (("sample", sample_build), ("world", world_build)):
         folders[name] = root
-        folders[name + "-langs"] = [r.lang for r in report.results]   # languages below min_coverage are not built
+        folders[name + "-langs"] = list(results)   # languages below min_coverage are not built
     return folders
 
 

@@ -5,17 +5,14 @@ Oracle for the PDF: the font pypdf reports for the emphasised number (the fixtur
 """
 from __future__ import annotations
 
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from booklet import pipeline
 from booklet.content import load_booklet
 from booklet.emphasis import emphasis_for, script_of
-from booklet.pipeline import BuildOptions
 
 WORLD = Path(__file__).parent / "fixtures" / "projects" / "world"
 SAMPLE = Path(__file__).parent.parent
@@ -40,15 +37,6 @@ def test_the_sample_keeps_italic_except_arabic():
     booklet = load_booklet(SAMPLE)
     assert {lang: emphasis_for(lang, booklet.fonts) for lang in booklet.languages} == \
         {lang: "bold" if lang == "ar" else "italic" for lang in booklet.languages}
-
-
-@pytest.fixture(scope="session")
-def world_all(tmp_path_factory):
-    """Build the world fixture in PDF, EPUB and web edition once."""
-    root = tmp_path_factory.mktemp("world-all") / "world"
-    shutil.copytree(WORLD, root)
-    pipeline.build(root, root / "dist", BuildOptions(jobs=2, formats=("pdf", "epub", "html")))
-    return root / "dist"
 
 
 def _runs_of(pdf: Path, needle: str) -> list[str]:

@@ -20,7 +20,6 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from .pdfcheck import epubcheck, normalise
-from .test_emphasis import world_all  # noqa: F401  (the session's one world build in PDF, EPUB and web)
 
 pytestmark = pytest.mark.engines
 
@@ -35,7 +34,7 @@ def _navs(book: zipfile.ZipFile) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("tag", TAGS)
-def test_navigation_has_the_sub_headings_and_landmarks(world_all, tag):  # noqa: F811
+def test_navigation_has_the_sub_headings_and_landmarks(world_all, tag):
     with zipfile.ZipFile(world_all / f"world-{tag}.epub") as book:
         navs = _navs(book)
         rivers = book.read("EPUB/rivers.xhtml").decode()
@@ -47,7 +46,7 @@ def test_navigation_has_the_sub_headings_and_landmarks(world_all, tag):  # noqa:
 
 
 @pytest.mark.parametrize("tag", TAGS)
-def test_page_list_points_at_the_printed_pages(world_all, tag):  # noqa: F811
+def test_page_list_points_at_the_printed_pages(world_all, tag):
     pdf = PdfReader(world_all / f"world-{tag}.pdf")
     with zipfile.ZipFile(world_all / f"world-{tag}.epub") as book:
         entries = re.findall(r'<a href="(\w+).xhtml#page-(\d+)">([^<]+)</a>', _navs(book)["page-list"])
@@ -67,7 +66,7 @@ def test_page_list_points_at_the_printed_pages(world_all, tag):  # noqa: F811
         assert [label for _, _, label in entries][:2] == ["۱", "۳"]     # the printed page's Persian digits
 
 
-def test_opf_names_the_printed_edition_as_the_source_of_the_pagination(world_all):  # noqa: F811
+def test_opf_names_the_printed_edition_as_the_source_of_the_pagination(world_all):
     with zipfile.ZipFile(world_all / "world-en.epub") as book:
         opf = book.read("EPUB/content.opf").decode()
     assert re.search(r'<dc:source id="print-source">urn:uuid:[0-9a-f-]{36}</dc:source>', opf)
@@ -76,7 +75,7 @@ def test_opf_names_the_printed_edition_as_the_source_of_the_pagination(world_all
 
 
 @pytest.mark.parametrize("tag", ["en", "hi", "he"])
-def test_fonts_are_static_instances_at_the_stylesheets_weights(world_all, tag):  # noqa: F811
+def test_fonts_are_static_instances_at_the_stylesheets_weights(world_all, tag):
     with zipfile.ZipFile(world_all / f"world-{tag}.epub") as book:
         fonts = [name for name in book.namelist() if name.startswith("EPUB/fonts/")]
         css = book.read("EPUB/style/book.css").decode()
@@ -86,7 +85,7 @@ def test_fonts_are_static_instances_at_the_stylesheets_weights(world_all, tag): 
     assert re.findall(r"font-weight: (\d+);", css) and set(re.findall(r"font-weight: (\d+); }", css)) <= {"400", "700"}
 
 
-def test_keep_together_rules(world_all):  # noqa: F811
+def test_keep_together_rules(world_all):
     with zipfile.ZipFile(world_all / "world-en.epub") as book:
         css = book.read("EPUB/style/book.css").decode()
     assert "h1, h2, dt, .chart-title { page-break-after: avoid; break-after: avoid; }" in css
@@ -95,14 +94,14 @@ def test_keep_together_rules(world_all):  # noqa: F811
 
 
 @pytest.mark.parametrize("tag", TAGS)
-def test_epubcheck_is_clean_with_the_page_list(world_all, tag):  # noqa: F811
+def test_epubcheck_is_clean_with_the_page_list(world_all, tag):
     messages = epubcheck(world_all / f"world-{tag}.epub")
     assert [(m["severity"], m.get("ID"), m.get("message")) for m in messages if m["severity"] in ("FATAL", "ERROR", "WARNING")] == []
 
 
 @pytest.mark.skipif(not ACE.exists() or not shutil.which("chromium"), reason="Ace by DAISY is not installed (scripts/install.sh)")
 @pytest.mark.parametrize("tag", ["he", "ja"])
-def test_ace_by_daisy_passes_on_the_world_fixture(world_all, tag, tmp_path):  # noqa: F811
+def test_ace_by_daisy_passes_on_the_world_fixture(world_all, tag, tmp_path):
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": shutil.which("chromium")}
     subprocess.run([str(ACE), "-s", "-f", "-o", str(tmp_path / "report"), str(world_all / f"world-{tag}.epub")],
                    env=env, check=True, capture_output=True, timeout=300)

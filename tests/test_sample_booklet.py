@@ -1,15 +1,11 @@
 """The shipped Khojaly booklet: every language builds, shows its locale's formats, and passes EPUBCheck."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from babel.messages.pofile import read_po
 
-from booklet import pipeline
 from booklet.content import load_booklet
 from booklet.i18n import catalog_path
-from booklet.pipeline import BuildOptions
 
 from .conftest import PROJECT_ROOT
 from .pdfcheck import epubcheck, has_phrase, pdf_fonts, pdf_text
@@ -18,16 +14,6 @@ LANGUAGES = ["en", "az", "tr", "ru", "fr", "de", "es", "ar"]
 LONG_DATE = {"en": "26 February 1992", "az": "26 fevral 1992", "tr": "26 Şubat 1992", "ru": "26 февраля 1992 г.",
              "fr": "26 février 1992", "de": "26. Februar 1992", "es": "26 de febrero de 1992", "ar": "26 فبراير 1992"}
 HOSTAGES = {"en": "1,275", "az": "1.275", "tr": "1.275", "ru": "1 275", "fr": "1 275", "de": "1.275", "es": "1.275", "ar": "1,275"}
-
-
-@pytest.fixture(scope="session")
-def sample_build(tmp_path_factory):
-    """Build a copy of the shipped booklet in every language and format."""
-    root = tmp_path_factory.mktemp("sample") / "booklet"
-    for name in ("content", "locales"):
-        shutil.copytree(PROJECT_ROOT / name, root / name)
-    results = pipeline.build(root, root / "dist", BuildOptions(jobs=2)).results
-    return root, root / "dist", {r.lang: r for r in results}
 
 
 def test_booklet_declares_the_eight_languages():
