@@ -43,7 +43,7 @@ def _read_block(root: Path, r: Reader, path: KeyPath, facts: dict[str, int]) -> 
     (block_type,) = value
     reader = BLOCK_READERS.get(block_type)
     if reader is None:
-        r.error((*path, block_type), unknown_key(block_type, tuple(BLOCK_READERS), "block types").replace("unknown key", "unknown block type"), key=True)
+        r.error((*path, block_type), unknown_key(block_type, tuple(BLOCK_READERS), "block types", "block type"), key=True)
         return None
     return reader(root, r, (*path, block_type), facts)
 

@@ -6,15 +6,17 @@ value once its type is wrong, so one mistake gives one message.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from . import model
 from .blocks import read_section
 from .errors import BookletError, Location, Problem
-from .inline import inline_problems
+from .inline import AnyFacts, inline_problems
 from .reader import Reader
 from .settings import KEYS, read_fields
+from .translation import source_forms
 from .yamlsource import Source, load_yaml
 
 #: booklet.yaml's keys (key → required), from the field table in booklet.settings.
@@ -35,7 +37,7 @@ def load_booklet(root: Path) -> model.Booklet:
         raise BookletError(problems)
     booklet = _booklet(root, reader, read_fields(reader, root, fields))
     facts_valid = not problems_in(problems, meta, "facts")
-    problems.extend(p for p in check_inline(booklet) if facts_valid or not p.message.startswith("placeholder"))
+    problems.extend(check_inline(booklet, booklet.facts if facts_valid else AnyFacts()))   # no placeholder check on broken facts
     if problems:
         raise BookletError(problems)
     return booklet
@@ -101,11 +103,11 @@ def read_sections(root: Path, r: Reader, facts: dict[str, int | float]) -> tuple
     return tuple(sections)
 
 
-def check_inline(booklet: model.Booklet) -> list[Problem]:
-    """Check the inline markup of every source text: known facts, safe links, links to existing sections."""
+def check_inline(booklet: model.Booklet, facts: Mapping[str, int | float]) -> list[Problem]:
+    """Check the inline markup of every source text: placeholders name ``facts``, links are safe and name sections."""
     section_ids = {section.id for section in booklet.sections}
     problems = []
     for value in model.translatable_texts(booklet):
-        for text in ((value.msgid,) if isinstance(value, model.Text) else (value.one, value.other)):
-            problems.extend(Problem(value.location, message) for message in inline_problems(text, booklet.facts, section_ids))
+        for text in source_forms(value):
+            problems.extend(Problem(value.location, message) for message in inline_problems(text, facts, section_ids))
     return problems

@@ -15,6 +15,7 @@ are embedded, subset to the pages' text (``download-fonts/``).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -241,31 +242,45 @@ def font_css(booklet: Booklet, langs: Sequence[str]) -> str:
     return "\n".join(rules)
 
 
+#: A named placeholder of a template string (``%(count)s``).
+_PLACEHOLDER = re.compile(r"%\([^)]*\)[sd]")
+
+
 class MarkedTranslator(Translator):
     """A translator whose text, when shown in the source language on another language's page, carries ``lang``.
 
-    Inside an HTML attribute the templates strip the mark with ``|striptags``.
+    The one mechanism for template strings: installed as the gettext of every language's
+    environment (download page, web edition, EPUB, PDF). Inside an HTML attribute the
+    templates strip the mark with ``|striptags``; Python code that needs a template string
+    as data (the comma of the sources' details) asks the plain :class:`Translator`.
     """
 
-    def __init__(self, lang: str, catalog: Catalog | None, root: Path, source: str):
-        super().__init__(lang, catalog, root)
+    def __init__(self, lang: str, catalog: Catalog | None, root: Path | None, source: str, **options):
+        super().__init__(lang, catalog, root, **options)
         self.source = source
 
-    def mark(self, status: str | None, text: str) -> str:
-        """Wrap escaped ``text`` in a span in the source language when no translation was used."""
-        if status == "translated" or self.lang == self.source:
+    def mark(self, used: bool, text: str) -> str:
+        """Wrap escaped ``text`` in a span in the source language when no translation was used.
+
+        A string without words (``%(publisher)s, %(date)s``: placeholders and punctuation) has
+        no language of its own and stays unmarked.
+        """
+        if used or self.lang == self.source or not any(c.isalpha() for c in _PLACEHOLDER.sub("", text)):
             return text
         return str(Markup('<span lang="{}" dir="{}">{}</span>').format(bcp47(self.source), direction(self.source), Markup(text)))
 
     def pgettext(self, context: str | None, msgid: str) -> str:
         """Translate a template string in a context, marking source-language fallback."""
         text = super().pgettext(context, msgid)
-        return self.mark(self.status(msgid, context), text)
+        return self.mark(self._message(msgid, context) is not None and self._use(self.status(msgid, context)), text)
 
     def npgettext(self, context: str | None, singular: str, plural: str, n: int) -> str:
         """Translate a template string with a plural, marking source-language fallback."""
         text = super().npgettext(context, singular, plural, n)
-        return self.mark(self.status((singular, plural), context), text)
+        message = self._message((singular, plural), context)
+        used = (message is not None and self._use(self.status((singular, plural), context))
+                and self._form(message, n) is not None)
+        return self.mark(used, text)
 
     def marked(self, text: Text | None) -> Markup:
         """Translate a content text, strip its inline markup, and mark it when it fell back to the source."""
@@ -273,7 +288,7 @@ class MarkedTranslator(Translator):
             return Markup("")
         translated = self.text(text)
         plain = plain_text(translated.text).replace("{{", "{").replace("}}", "}")
-        return Markup(self.mark(translated.status, str(escape(plain))))
+        return Markup(self.mark(translated.line is not None, str(escape(plain))))
 
 
 def _language(booklet: Booklet, lang: str, dirs: list[Path]) -> Language:

@@ -15,20 +15,12 @@ from . import model
 from .blocks import read_section
 from .content import BOOKLET_KEYS
 from .errors import BookletError
+from .inline import AnyFacts
 from .reader import Reader
+from .translation import msgid_of, source_forms
 from .yamlsource import parse_yaml
 
 BOOKLET_TEXTS = ("title", "subtitle", "description", "publisher", "license")
-
-
-class _AnyFacts(dict):
-    """Facts mapping that accepts every name: extraction does not validate facts."""
-
-    def __contains__(self, key: object) -> bool:
-        return True
-
-    def __getitem__(self, key: Any) -> int:
-        return 0
 
 
 def extract_yaml(fileobj, keywords, comment_tags, options) -> Iterator[tuple[int, str, Any, list[str]]]:
@@ -40,12 +32,14 @@ def extract_yaml(fileobj, keywords, comment_tags, options) -> Iterator[tuple[int
         return
     for value in _texts(source, name):
         comments = textwrap.wrap(value.note, width=76) if value.note else []
-        if isinstance(value, model.Text):
-            function, message = ("pgettext", (value.context, value.msgid)) if value.context else ("gettext", value.msgid)
-        else:
-            function, message = (("npgettext", (value.context, value.one, value.other)) if value.context
-                                 else ("ngettext", (value.one, value.other)))
-        yield value.location.line or 1, function, message, comments
+        yield value.location.line or 1, *gettext_call(value), comments
+
+
+def gettext_call(value: model.Text | model.Plural) -> tuple[str, Any]:
+    """Return the gettext function a content text is extracted as, and its arguments as Babel's extractors give them."""
+    texts = source_forms(value)
+    function = ("n" if len(texts) > 1 else "") + ("pgettext" if value.context else "gettext")
+    return function, (value.context, *texts) if value.context else msgid_of(value)
 
 
 def _texts(source, name: Path) -> list[model.Text | model.Plural]:
@@ -58,7 +52,7 @@ def _texts(source, name: Path) -> list[model.Text | model.Plural]:
             if key in fields:
                 found += [reader.text(path, key) for path in reader.items((key,), key)]
         return [value for value in found if value]
-    section = read_section(Path("."), reader, name.stem, _AnyFacts())
+    section = read_section(Path("."), reader, name.stem, AnyFacts())   # extraction does not validate facts
     if section is None:
         return []
     found = []

@@ -14,9 +14,9 @@ from babel.messages.catalog import Catalog
 from .errors import BookletError, Location, Problem
 from .fonts import coverage_problems, fonts_for, missing_faces, texts_of
 from .i18n import catalog_path
-from .model import Booklet, Text, translatable_texts
+from .model import Booklet, translatable_texts
 from .render import render_view
-from .translation import Scope, Translator, booklet_strings, forms, unusable_keys
+from .translation import Scope, Translator, booklet_strings, forms, source_forms, unusable_keys
 
 
 def font_problems(booklet: Booklet, catalogs: Mapping[str, Catalog | None]) -> list[Problem]:
@@ -51,6 +51,6 @@ def _locate(booklet: Booklet, lang: str, catalog: Catalog | None, char: str, *, 
         if message.id and any(char in form for form in forms(message) if form) and message.lineno:
             return Location(catalog_path(booklet.root, lang).relative_to(booklet.root), message.lineno)
     for value in translatable_texts(booklet):
-        if char in (value.msgid if isinstance(value, Text) else f"{value.one} {value.other}"):
+        if char in " ".join(source_forms(value)):
             return value.location
     return fallback

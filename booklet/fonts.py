@@ -69,11 +69,11 @@ def resolve_font_files(*, package: str | None = None, family: str | None = None,
     return tuple(found), None if found else "a font needs at least one file"
 
 
-def _faces(path: Path, family: str, index: int | None, shown: str) -> tuple[list[Path], str | None]:
+def _faces(path: Path, family: str, index: int | None, shown: str, noun: str = "font file") -> tuple[list[Path], str | None]:
     """Return a font file itself, or the chosen faces of a collection, after checking that they are sound."""
     problem = font_problem(path)
     if problem:
-        return [], f"font file {shown!r} {problem}"
+        return [], f"{noun} {shown!r} {problem}"
     if path.suffix.lower() not in COLLECTION_SUFFIXES:
         return [path], None
     names = [aliases[0] for aliases in collection_families(path)]
@@ -103,9 +103,9 @@ def _package_files(package: str, family: str) -> tuple[tuple[Path, ...], str | N
         shown = f"{package}: {path.name}"
         if path.suffix.lower() in COLLECTION_SUFFIXES and not any(family in a for a in collection_families(path)):
             continue                                                  # another family's collection in the package
-        faces, message = _faces(path, family, None, shown)
+        faces, message = _faces(path, family, None, shown, "font package file")
         if message:
-            return (), message.replace("font file ", "font package file ", 1)
+            return (), message
         files.extend(faces)
     return tuple(files), None if files else f"font package {package!r} contains no font files"
 

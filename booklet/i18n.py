@@ -14,7 +14,7 @@ from babel.messages.extract import extract as babel_extract
 from babel.messages.pofile import PoFileError
 
 from .errors import BookletError, Location, Problem
-from .model import Booklet, Text, translatable_texts
+from .model import Booklet, translatable_texts
 from .pofile import decode, read_catalog, syntax_problems
 
 DOMAIN = "booklet"
@@ -59,10 +59,11 @@ def load_catalog(root: Path, lang: str) -> Catalog:
 
 def extract_messages(booklet: Booklet, template_dirs: Iterable[Path]) -> Catalog:
     """Build the catalog template from the content YAML and the Jinja templates."""
+    from .translation import msgid_of  # translation imports this module
+
     catalog = Catalog(domain=DOMAIN, project=booklet.slug, charset="utf-8", fuzzy=False)
     for value in translatable_texts(booklet):
-        msgid = value.msgid if isinstance(value, Text) else (value.one, value.other)
-        _add(catalog, msgid, (str(value.location.path), value.location.line), value.note, value.context)
+        _add(catalog, msgid_of(value), (str(value.location.path), value.location.line), value.note, value.context)
     for folder, path in _template_files(template_dirs):
         with path.open("rb") as handle:
             for lineno, msgid, comments, context in babel_extract(

@@ -22,7 +22,7 @@ from babel.messages.catalog import Catalog
 
 from . import state, workers
 from .content import load_booklet
-from .download import write_download_page
+from .download import MarkedTranslator, write_download_page
 from .errors import BookletError, Location, Problem
 from .fontcache import static_fonts
 from .formats import FORMATS, PDF_VARIANTS, write_formats
@@ -196,8 +196,10 @@ def build_language(task: LanguageTask, on_stage: Callable[[str], None] = lambda 
     view = render_view(task.booklet, translator, draft=task.draft)
     dirs = template_dirs(task.booklet.root)
     env = make_environment(dirs)                    # this language's own environment: gettext installed once
-    env.install_gettext_translations(translator, newstyle=True)
-    job = LanguageJob(task.booklet, view, env, translator, task.out_dir, task.timestamp, dirs, task.published)
+    # Template strings shown in the source language carry its lang and dir, as on the download page.
+    env.install_gettext_translations(MarkedTranslator(task.lang, task.catalog, task.booklet.root, task.booklet.source_language,
+                                                      use_fuzzy=task.draft, unusable=task.unusable), newstyle=True)
+    job = LanguageJob.of(task.booklet, view, env, translator, task.out_dir, task.timestamp, dirs, task.published)
     outputs = write_formats(job, task.formats, task.pdf_variant, on_stage)   # one typesetting for every format
     return LanguageResult(task.lang, tuple(outputs), dict(task.counts))
 

@@ -22,6 +22,7 @@ import copy
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from babel.messages.catalog import Catalog, Message
@@ -347,10 +348,10 @@ def _format_part(entry: Entry, part: str) -> list[str]:
         return _previous_lines(entry, wrap)
     if part == "msgstr":
         if entry.msgid_plural is None:
-            return wrap_string(prefix, "msgstr", escape(entry.msgstr[0]), wrap)
-        return [line for i, form in enumerate(entry.msgstr) for line in wrap_string(prefix, f"msgstr[{i}]", escape(form), wrap)]
+            return wrap_string(prefix, "msgstr", escape(entry.msgstr[0]), wrap, entry.flags)
+        return [line for i, form in enumerate(entry.msgstr) for line in wrap_string(prefix, f"msgstr[{i}]", escape(form), wrap, entry.flags)]
     value = getattr(entry, part)
-    return [] if value is None else wrap_string(prefix, part, escape(value), wrap)
+    return [] if value is None else wrap_string(prefix, part, escape(value), wrap, entry.flags)
 
 
 def _previous_lines(entry: Entry, wrap: bool) -> list[str]:
@@ -361,7 +362,7 @@ def _previous_lines(entry: Entry, wrap: bool) -> list[str]:
     lines = []
     for keyword, value in zip(("msgctxt", "msgid", "msgid_plural"), entry.previous):
         if value is not None:
-            lines.extend(wrap_string(prefix, keyword, escape(value), wrap))
+            lines.extend(wrap_string(prefix, keyword, escape(value), wrap, entry.flags))
     return lines
 
 
@@ -502,106 +503,237 @@ def wrap_references(references: list[str]) -> list[str]:
     return lines
 
 
-def wrap_string(prefix: str, keyword: str, escaped: str, wrap: bool = True) -> list[str]:
-    """Lay out one escaped string after its keyword as GNU gettext does (``wrap=False``: the no-wrap flag)."""
-    portions = _split_after_newlines(escaped)
+def wrap_string(prefix: str, keyword: str, escaped: str, wrap: bool = True, flags: Iterable[str] = ()) -> list[str]:
+    """Lay out one escaped string after its keyword as GNU gettext's write-po.c does.
+
+    ``wrap=False`` is the no-wrap flag; ``flags`` are the entry's flags: GNU never
+    breaks inside a format directive of the entry's format language (c-format,
+    python-format, python-brace-format).
+    """
+    units = _tokens(escaped)
+    protected = _directive_interiors(units, flags)
+    portions = _split_after_newlines(units)
     head = f"{prefix}{keyword} "
-    if len(portions) <= 1 and (not wrap or _width(head) + 2 + _width(escaped) <= WIDTH):
+    width = WIDTH - 2 - _width(prefix)
+    if len(portions) <= 1 and (not wrap or _width(head) + 2 + _width(escaped) <= WIDTH
+                               or len(_break(units, protected, 0, width, _width(head) - _width(prefix))) <= 1):
         return [f'{head}"{escaped}"']
     lines = [f'{head}""']
-    for portion in portions:
-        lines.extend(f'{prefix}"{chunk}"' for chunk in (_break(portion, WIDTH - 2 - _width(prefix)) if wrap else [portion]))
+    for start, end in portions:
+        chunks = _break(units[start:end], protected[start:end], 0, width) if wrap else ["".join(units[start:end])]
+        lines.extend(f'{prefix}"{chunk}"' for chunk in chunks)
     return lines
 
 
-def _split_after_newlines(escaped: str) -> list[str]:
-    """Split an escaped string after each ``\\n`` escape."""
-    portions, start, index = [], 0, 0
-    while index < len(escaped):
-        if escaped[index] == "\\" and index + 1 < len(escaped):
-            if escaped[index + 1] == "n" and index + 2 < len(escaped):
-                portions.append(escaped[start:index + 2])
-                start = index + 2
-            index += 2
-            continue
-        index += 1
-    portions.append(escaped[start:])
-    return [p for p in portions if p] or [""]
+def _split_after_newlines(units: list[str]) -> list[tuple[int, int]]:
+    """Return the (start, end) unit ranges of the portions of an escaped string: each ends after a ``\\n``."""
+    portions, start = [], 0
+    for index, unit in enumerate(units):
+        if unit == "\\n" and index + 1 < len(units):
+            portions.append((start, index + 1))
+            start = index + 1
+    portions.append((start, len(units)))
+    return portions
 
 
 def _tokens(escaped: str) -> list[str]:
-    """Split an escaped string into units: escape sequences stay whole."""
-    return re.findall(r"\\.|.", escaped, re.DOTALL)
+    """Split an escaped string into units, one per character of the string: escape sequences stay whole."""
+    return re.findall(r"\\(?:[0-7]{1,3}|x[0-9a-fA-F]+|.)|.", escaped, re.DOTALL)
 
 
-def _break(escaped: str, width: int) -> list[str]:
-    """Break an escaped portion into chunks of at most ``width`` columns at allowed positions."""
-    units = _tokens(escaped)
-    chunks: list[str] = []
-    start = 0
-    while _width("".join(units[start:])) > width:
-        column, last_break = 0, None
-        for position in range(start, len(units)):
-            column += _width(units[position])
-            if column > width:
-                break
-            if position + 1 < len(units) and _may_break_after(units, position):
-                last_break = position + 1
-        if last_break is None or last_break <= start:
-            # No break opportunity within the width: break at the first one after it, as GNU does.
-            last_break = next((p + 1 for p in range(start, len(units) - 1) if _may_break_after(units, p)), len(units))
-        chunks.append("".join(units[start:last_break]))
-        start = last_break
-        if start >= len(units):
-            break
-    if start < len(units) or not chunks:
-        chunks.append("".join(units[start:]))
-    return chunks
+def _break(units: list[str], protected: list[bool], start_column: int, width: int, first_column: int | None = None) -> list[str]:
+    """Break a portion greedily at its line-break opportunities, as libunistring's ulc_width_linebreaks does.
+
+    A piece (the text between two opportunities) goes on the next line when it would end past ``width``;
+    a piece longer than the width stays whole. ``first_column`` is where the first line starts.
+    """
+    possible = _opportunities(units)
+    if len(units) > 1 and units[-1] == "\\n":
+        possible[-1] = False     # never a break just before the final \n
+    column = start_column if first_column is None else first_column
+    chunks: list[list[str]] = [[]]
+    piece: list[str] = []
+    piece_width = 0
+    last_break = False            # whether a piece start exists on this line to break at
+    for index, unit in enumerate(units):
+        if index and possible[index - 1] and not protected[index]:
+            if last_break and column + piece_width > width:
+                chunks.append([])
+                column = 0
+            chunks[-1].extend(piece)
+            column += piece_width
+            piece, piece_width, last_break = [], 0, True
+        piece.append(unit)
+        piece_width += _width(unit)
+    if last_break and column + piece_width > width:
+        chunks.append([])
+    chunks[-1].extend(piece)
+    return ["".join(chunk) for chunk in chunks]
 
 
-def _may_break_after(units: list[str], position: int) -> bool:
-    """Return whether a line may break between ``units[position]`` and the next unit (UAX #14, simplified)."""
-    here, after = units[position], units[position + 1]
-    if after in (" ", "\\t") or after in _NO_BREAK_BEFORE or here in _NO_BREAK_AFTER:
+# UAX #14 line breaking, as libunistring 1.0 (the library msgcat uses) implements it, on the escaped text.
+
+_ASCII_CLASSES = dict(zip(
+    "\t !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~",
+    ("BA", "SP", "EX", "QU", "AL", "PR", "PO", "AL", "QU", "OP", "CP", "AL", "PR", "IS", "HY", "IS", "SY", "IS", "IS",
+     "AL", "AL", "AL", "EX", "AL", "OP", "PR", "CP", "AL", "AL", "AL", "OP", "BA", "CL", "AL")))
+_CLASSES = {
+    **dict.fromkeys("\u00a0\u2007\u202f\u2011\u0f0c", "GL"), **dict.fromkeys("\u200b", "ZW"), **dict.fromkeys("\u2060\ufeff", "WJ"),
+    **dict.fromkeys("\u00ad\u2010\u2012\u2013\u058a\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u3000\u0964\u0965|",
+                    "BA"),
+    **dict.fromkeys("\u2014\u2e3a\u2e3b", "B2"), **dict.fromkeys("\u2024\u2025\u2026\ufe19", "IN"),
+    **dict.fromkeys("\u00a1\u00bf\u201a\u201e\u2e18", "OP"), **dict.fromkeys("\u037e\u0589\u060c\u060d\u07f8\u2044\ufe10\ufe13\ufe14", "IS"),
+    **dict.fromkeys("\u00b4\u02c8\u02cc\u02df\u0f01\u0f02\u0f03\u0f04\u1ffd", "BB"),
+    **dict.fromkeys("\u00a2\u00b0\u2030\u2031\u2032\u2033\u2034\u2035\u2036\u2037\u2103\u2109\u066a\uffe0", "PO"),
+    **dict.fromkeys("\u00a3\u00a4\u00a5\u00b1\u20ac\u20b9\u20bd\u20ba\u2116\u2212\u2213\uffe1\uffe5\uffe6", "PR"),
+    **dict.fromkeys("、。，．｡､﹐﹒」』】〕〉》｝］〗〙〛｣）〞〟", "CL"),
+    **dict.fromkeys("！？﹖﹗", "EX"),
+    **dict.fromkeys("：；・ーヽヾゝゞ々〻ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ〜゠", "NS"),
+    **dict.fromkeys("「『【〔〈《｛［〖〘〚｢（〝", "OP"),
+}
+
+
+def _char_class(char: str) -> str:
+    """Return the UAX #14 line-break class of one character (the classes that matter for catalogs)."""
+    if char in _CLASSES:
+        return _CLASSES[char]
+    if char < "\x80":
+        if char.isdigit():
+            return "NU"
+        return _ASCII_CLASSES.get(char, "AL" if char >= " " else "CM")
+    category = unicodedata.category(char)
+    if category in ("Mn", "Me", "Mc", "Cf", "Cc"):
+        return "CM"
+    if category == "Pi" or category == "Pf":
+        return "QU"
+    if category == "Nd":
+        return "NU"
+    wide = unicodedata.east_asian_width(char) in ("W", "F")
+    if category == "Ps":
+        return "OP"
+    if category == "Pe":
+        return "CL"
+    if category == "Zs":
+        return "BA"
+    if category == "Sc":
+        return "PR"
+    return "ID" if wide else "AL"
+
+
+def _unit_classes(unit: str) -> tuple[str, str]:
+    """Return the classes before and after one unit: an escape sequence starts with a backslash (PR)."""
+    if len(unit) > 1 and unit[0] == "\\":
+        return "PR", _char_class(unescape(unit)) if unit[1] in "\"\\" else "AL"
+    cls = _char_class(unit)
+    return cls, cls
+
+
+_NO_BREAK_PAIRS = frozenset([
+    ("AL", "NU"), ("NU", "AL"), ("PR", "ID"), ("ID", "PO"), ("PR", "AL"), ("PO", "AL"), ("AL", "PR"), ("AL", "PO"),
+    ("CL", "PO"), ("CP", "PO"), ("CL", "PR"), ("CP", "PR"), ("NU", "PO"), ("NU", "PR"), ("PO", "OP"), ("PO", "NU"),
+    ("PR", "OP"), ("PR", "NU"), ("HY", "NU"), ("IS", "NU"), ("NU", "NU"), ("SY", "NU"), ("AL", "AL"),
+    ("CL", "NS"), ("CP", "NS"), ("B2", "B2"), ("QU", "OP"),
+])
+
+
+def _opportunities(units: list[str]) -> list[bool]:
+    """Return, for each pair of neighbouring units, whether a line may break between them."""
+    result = []
+    last = None            # class of the last unit that is not a space (None: start of the text)
+    before_spaces = None   # that class when the previous unit is a space
+    previous = None
+    for index, unit in enumerate(units):
+        before, after = _unit_classes(unit)
+        if index:
+            result.append(_may_break(previous, before_spaces, before, units[index - 1], unit))
+        if before == "CM" and previous not in (None, "SP"):
+            after = previous          # LB9: a combining mark takes its base's class
+        elif before == "CM":
+            after = "AL"              # LB10
+        if after == "SP":
+            before_spaces = last if previous != "SP" else before_spaces
+        else:
+            last = after
+        previous = after
+    return result
+
+
+def _may_break(here: str | None, before_spaces: str | None, there: str, here_unit: str, there_unit: str) -> bool:
+    """Return whether a line may break between a unit of class ``here`` and one of class ``there``."""
+    if there in ("SP", "ZW", "WJ", "CL", "CP", "EX", "IS", "SY"):
         return False
-    if here == " " or here == "\\t":
+    if here == "SP":
+        if before_spaces is None:
+            return False
+        if there == "CM":
+            return True               # LB10: a mark after a space stands alone
+        return not (before_spaces == "OP" or (before_spaces == "QU" and there == "OP") or (before_spaces == "CL" and there == "NS")
+                    or (before_spaces == "B2" and there == "B2"))
+    if there == "CM":
+        return False
+    if here == "ZW":
         return True
-    if here in _BREAK_AFTER_BEFORE_LETTER:
-        return _is_letter(after) or (here != "-" and after in _NO_BREAK_AFTER)   # "? 2 :(n>6" breaks before "("
-    if here in ("\u2013", "\u2014"):
-        return True
-    if here in ("]", ")") and (after[:1].isalnum() or after in _ALPHABETIC_SYMBOLS):
-        return False   # LB30: no break between closing parenthesis and a letter, digit or ASCII symbol of class AL
-    if here in ("]", "}") or (here == ")" and after in ("(", "[")):
-        return after not in (")", "]", "}", ".", ",", ";", ":", "!", "?")
-    if here == "/" and not after[:1].isdigit() and after not in ("/", " "):
-        return position > 0 and units[position - 1] not in ("/", ":")
-    if unicodedata.east_asian_width(here[:1]) in ("W", "F") or unicodedata.east_asian_width(after[:1]) in ("W", "F"):
-        return True
-    return False
+    if here in ("WJ", "GL", "OP", "QU", "BB") or there == "QU":
+        return False
+    if there == "GL" and here not in ("BA", "HY"):
+        return False
+    if there in ("BA", "HY", "NS", "IN"):
+        return False
+    if (here, there) in _NO_BREAK_PAIRS:
+        return False
+    if here in ("AL", "NU") and there == "OP" and not _is_wide(there_unit):
+        return False
+    if here == "CP" and there in ("AL", "NU") and not _is_wide(here_unit):
+        return False
+    return True
 
 
-#: UAX #14 closing punctuation, exclamation/interrogation, infix separators, symbols and non-starters (LB13, LB16, LB21):
-#: never a break before them, even after a space ("plus ;" stays together, as does "本文、").
-_NO_BREAK_BEFORE = frozenset([")", "]", "}", "!", "?", ",", ".", ":", ";", "/", "\\n", *"、。，．）」』】〕〉》｝］〗〙〛｣！？：；・ーヽヾゝゞ々〻ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"])
-_ALPHABETIC_SYMBOLS = frozenset("<>=@#&*^_`|~")
-#: Opening punctuation (LB14): never a break after it.
-_NO_BREAK_AFTER = frozenset("([{「『（【〔〈《｛［〖〘〚｢")
-#: Hyphen and infix separators: GNU breaks after them when a letter follows (but not before a digit).
-_BREAK_AFTER_BEFORE_LETTER = ("-", ".", ",", ";", ":", "!", "?")
+def _is_wide(unit: str) -> bool:
+    """Return whether a unit is an East Asian wide or fullwidth character."""
+    return unicodedata.east_asian_width(unit[-1]) in ("W", "F")
 
 
-def _is_letter(unit: str) -> bool:
-    """Return whether a unit is a letter."""
-    return len(unit) == 1 and unicodedata.category(unit)[0] == "L"
+def _directive_interiors(units: list[str], flags: Iterable[str]) -> list[bool]:
+    """Mark the units inside a format directive (all but its first), where GNU never breaks a line."""
+    protected = [False] * len(units)
+    kind = next((f[:-7] for f in flags if f.endswith("-format") and not f.startswith("no-")), None)
+    pattern = _DIRECTIVES.get(kind.removeprefix("possible-")) if kind else None
+    if pattern is None:
+        return protected
+    text = "".join(unit if len(unit) == 1 else unescape(unit) for unit in units)
+    position = 0
+    opener = "{" if kind.endswith("brace") else "%"
+    while True:
+        position = text.find(opener, position)
+        if position < 0:
+            return protected
+        if kind.endswith("brace") and text.startswith("{{", position):
+            position += 2
+            continue
+        match = pattern.match(text, position)
+        if match is None:
+            return protected     # an invalid directive: GNU stops marking here
+        for inside in range(position + 1, match.end()):
+            protected[inside] = True
+        position = match.end()
+
+
+_DIRECTIVES = {
+    "c": re.compile(r"%(?:[1-9]\d*\$)?[-+ #0'I]*(?:\*(?:[1-9]\d*\$)?|\d+)?(?:\.(?:\*(?:[1-9]\d*\$)?|\d*))?"
+                    r"(?:<PRI[diouxX](?:(?:LEAST|FAST)?(?:8|16|32|64)|MAX|PTR)>|[hlLqjzZt]*[%mcCsSidouxXeEfFgGaA@pn])"),
+    "python": re.compile(r"%(?:\((?:[^()]|\([^()]*\))*\))?[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d*))?[hlL]?[%csridouxXeEfgG]"),
+    "python-brace": re.compile(r"\{(?:[A-Za-z_][A-Za-z_0-9]*|\d+)(?:\.[A-Za-z_][A-Za-z_0-9]*|\[(?:[A-Za-z_][A-Za-z_0-9]*|\d+)\])*"
+                               r"(?::(?:\{(?:[A-Za-z_][A-Za-z_0-9]*|\d+)\}|(?:.?[<>=^])?[-+ ]?#?0?\d*(?:\.\d*)?[bcdoxXneEfFgG%]?))?\}"),
+}
+_DIRECTIVES["objc"] = _DIRECTIVES["c"]
 
 
 def _width(text: str) -> int:
-    """Return the display width: marks and format characters 0, wide characters 2, others 1."""
+    """Return the display width as libunistring's uc_width counts it: marks, format and control characters 0, wide 2."""
     width = 0
     for char in text:
         category = unicodedata.category(char)
-        if category in ("Mn", "Me") or (category == "Cf" and char != "\u00ad"):
+        if category in ("Mn", "Me", "Cc") or (category == "Cf" and char != "\u00ad"):
             continue
         width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
     return width

@@ -150,8 +150,8 @@ def show(value: Any) -> str:
     return repr(value) if isinstance(value, (str, int, float)) else kind(value)
 
 
-def unknown_key(key: str, allowed: dict[str, bool] | tuple[str, ...], what: str) -> str:
-    """Build an 'unknown key' message with a suggestion or the allowed keys."""
+def unknown_key(key: str, allowed: dict[str, bool] | tuple[str, ...], what: str, noun: str = "key") -> str:
+    """Build an 'unknown key' message (or 'unknown <noun>') with a suggestion or the allowed keys."""
     close = difflib.get_close_matches(key, list(allowed), n=1)
     hint = f"did you mean {close[0]!r}?" if close else "allowed: " + ", ".join(allowed)
-    return f"unknown key {key!r} in {what} ({hint})"
+    return f"unknown {noun} {key!r} in {what} ({hint})"

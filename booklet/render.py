@@ -30,7 +30,7 @@ from .translation import Translated, Translator
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-@dataclass
+@dataclass(frozen=True)
 class SectionView:
     """One section, translated and rendered."""
 
@@ -41,7 +41,7 @@ class SectionView:
     blocks: list[dict[str, Any]]
 
 
-@dataclass
+@dataclass(frozen=True)
 class BookView:
     """Everything the templates need for one language; all text already translated."""
 

@@ -41,6 +41,7 @@ from .translation import (
     forms,
     is_complete,
     is_plural,
+    lacking,
     sources,
     unusable_keys,
 )
@@ -175,9 +176,9 @@ def form_warnings(source: str, form: str, kinds: set[str]) -> list[tuple[str, st
     numbers = _number_difference(source, form)
     if numbers:
         found.append(("numbers", f"numbers differ from the source ({numbers}); check every figure and year"))
-    addresses = difference(_urls(source), _urls(form))
-    if addresses.startswith("missing"):
-        found.append(("urls", f"web addresses differ from the source ({addresses}); keep them unless the page has a "
+    urls = _urls(source), _urls(form)
+    if lacking(*urls):
+        found.append(("urls", f"web addresses differ from the source ({difference(*urls)}); keep them unless the page has a "
                               f"version in your language"))
     found += _space_warnings(source, form)
     if "content" in kinds:

@@ -198,8 +198,8 @@ def _fact_with_kind(r: Reader, path: KeyPath, name: str, value: dict) -> tuple[i
         r.error(path, f"fact {name!r} must be a number or a mapping with one kind (number, year or percent), not {given}")
         return None
     if next(iter(value)) not in FACT_KINDS:
-        r.error((*path, next(iter(value))), unknown_key(str(next(iter(value))), FACT_KINDS, f"fact {name!r}").replace(
-            "unknown key", "unknown kind"), key=True)
+        r.error((*path, next(iter(value))), unknown_key(str(next(iter(value))), FACT_KINDS, f"fact {name!r}", "kind"),
+                key=True)
         return None
     fact_kind, number = next(iter(value.items()))
     whole = isinstance(number, int) and not isinstance(number, bool)

@@ -26,7 +26,7 @@ from markupsafe import escape
 
 from .errors import BookletError, Location, Problem
 from .i18n import catalog_path, extract_messages
-from .inline import inline_problems, markup_signature
+from .inline import AnyFacts, inline_problems, markup_signature
 from .model import Booklet, Plural, Text
 from .plurals import PluralError, PluralRule, cldr_plural_forms, compare_with_cldr, parse_plural_forms, range_problem
 
@@ -47,16 +47,29 @@ Key = tuple[str, "str | None"]
 # --- entries -------------------------------------------------------------------------------------
 
 
+def as_forms(value: str | tuple[str | None, ...] | None) -> tuple[str, ...]:
+    """Return a msgid or msgstr, a string or a tuple of plural forms, as a tuple of forms (a missing one as "")."""
+    return tuple(s or "" for s in value) if isinstance(value, tuple) else (value or "",)
+
+
+def msgid_of(value: Text | Plural) -> str | tuple[str, str]:
+    """Return the msgid a content text is extracted and looked up by: its text, or (singular, plural)."""
+    return value.msgid if isinstance(value, Text) else (value.one, value.other)
+
+
+def source_forms(value: Text | Plural) -> tuple[str, ...]:
+    """Return a content text's source forms: (text,) or (singular, plural)."""
+    return as_forms(msgid_of(value))
+
+
 def sources(message: Message) -> tuple[str, ...]:
     """Return an entry's source forms: (msgid,) or (msgid, msgid_plural)."""
-    return message.id if isinstance(message.id, tuple) else (message.id,)
+    return as_forms(message.id)
 
 
 def forms(message: Message) -> tuple[str, ...]:
     """Return an entry's translated forms: (msgstr,) or (msgstr[0], msgstr[1], …)."""
-    if isinstance(message.string, tuple):
-        return tuple(s or "" for s in message.string)
-    return (message.string or "",)
+    return as_forms(message.string)
 
 
 def key(message: Message) -> Key:
@@ -66,7 +79,7 @@ def key(message: Message) -> Key:
 
 def is_plural(message: Message) -> bool:
     """Return whether an entry has plural forms."""
-    return isinstance(message.id, tuple)
+    return len(sources(message)) > 1
 
 
 def is_complete(message: Message | None) -> bool:
@@ -131,16 +144,6 @@ def coverage_percent(counts: Mapping[str, int]) -> float:
 
 
 # --- defects -------------------------------------------------------------------------------------
-
-
-class _AnyFact(dict):
-    """A facts mapping that knows every name, so markup checks leave placeholders to the parity check."""
-
-    def __contains__(self, name: object) -> bool:
-        return True
-
-    def __missing__(self, name: str) -> int:
-        return 0
 
 
 @dataclass(frozen=True)
@@ -300,7 +303,7 @@ def _placeholders(pattern: re.Pattern[str], text: str) -> list[str]:
 
 def _link_defects(source: str, form: str, scope: Scope) -> list[tuple[str, str]]:
     """Return unsafe links and links to missing sections, each one; otherwise link targets that differ from the source."""
-    problems = inline_problems(form, _AnyFact(), set(scope.section_ids))
+    problems = inline_problems(form, AnyFacts(), set(scope.section_ids))   # placeholders: the parity check
     if problems:
         return [("link", text) for text in problems]
     targets = lambda text: [mark[6:] for mark in markup_signature(text) if mark.startswith("label:")]
@@ -329,11 +332,15 @@ def difference(expected: Iterable[str], found: Iterable[str], missing: bool = Tr
     expected, found = list(expected), list(found)
     if expected == found:
         return ""
-    want, have = Counter(expected), Counter(found)
-    lacking = sorted((want - have).elements()) if missing else []
-    extra = sorted((have - want).elements())
-    return "; ".join(filter(None, [f"missing {', '.join(lacking)}" if lacking else "",
+    absent = lacking(expected, found) if missing else []
+    extra = lacking(found, expected)
+    return "; ".join(filter(None, [f"missing {', '.join(absent)}" if absent else "",
                                    f"unexpected {', '.join(extra)}" if extra else ""]))
+
+
+def lacking(expected: Iterable[str], found: Iterable[str]) -> list[str]:
+    """Return the tokens of ``expected`` that ``found`` does not have (each as often as it lacks it), sorted."""
+    return sorted((Counter(expected) - Counter(found)).elements())
 
 
 def catalog_problems(scope: Scope) -> list[Problem]:
@@ -466,8 +473,8 @@ class Translator:
 
     def plural(self, plural: Plural, n: int) -> Translated:
         """Translate a content Plural for the count ``n`` with the catalog's plural rule."""
-        status = self.status((plural.one, plural.other), plural.context)
-        message = self._message((plural.one, plural.other), plural.context)
+        status = self.status(msgid_of(plural), plural.context)
+        message = self._message(msgid_of(plural), plural.context)
         if self._use(status) and message is not None:
             chosen = self._form(message, n)
             if chosen is not None:

@@ -126,7 +126,7 @@ def test_a_rule_that_disagrees_with_cldr_is_an_error_at_the_header(project):
     root = project("projects/world")
     _pt_br_header(root, "nplurals=2; plural=(n != 1);", 2)
     assert [str(p) for p in review.check(root) if p.severity == "error"] == [
-        f"{PT}:15: error: Plural-Forms gives a different form than CLDR's rule for pt_BR for 1 of the numbers 0–1000 "
+        f"{PT}:18: error: Plural-Forms gives a different form than CLDR's rule for pt_BR for 1 of the numbers 0–1000 "
         "(for 0: msgstr[1], CLDR: msgstr[0]); use nplurals=3; plural=(n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 "
         "? 1 : 2; and order the forms to match"]
 
@@ -135,7 +135,7 @@ def test_a_count_that_is_not_cldrs_is_one_warning_at_the_header(project):
     root = project("projects/world")
     _pt_br_header(root, "nplurals=1; plural=0;", 1)
     assert [str(p) for p in review.check(root) if "Plural" in p.message or p.severity == "error"] == [
-        f"{PT}:15: warning: Plural-Forms declares 1 forms; pt_BR has 3 or 2 in CLDR (nplurals=3; plural=(n == 0 || n == 1) "
+        f"{PT}:18: warning: Plural-Forms declares 1 forms; pt_BR has 3 or 2 in CLDR (nplurals=3; plural=(n == 0 || n == 1) "
         "? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2;)"]
 
 

@@ -54,7 +54,7 @@ def test_products_typeset_once_for_every_paged_format(project, tmp_path):
     dirs = template_dirs(root)
     env = make_environment(dirs)
     env.install_gettext_translations(translator, newstyle=True)
-    job = LanguageJob(booklet, render_view(booklet, translator), env, translator, tmp_path, pipeline.build_timestamp(booklet), dirs)
+    job = LanguageJob.of(booklet, render_view(booklet, translator), env, translator, tmp_path, pipeline.build_timestamp(booklet), dirs)
     stages = []
     outputs = write_formats(job, ["pdf", "print", "booklet"], stage=stages.append)
     assert stages == ["pdf", "print", "booklet"] and len(outputs) == 3

@@ -13,6 +13,7 @@ import io
 import re
 import uuid
 import zipfile
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ebooklib import epub
@@ -71,7 +72,7 @@ def print_identifier(slug: str, lang: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'booklet:{slug}/{lang}/pdf')}"
 
 
-def epub_fonts(fonts: list[FontSpec]) -> list[FontSpec]:
+def epub_fonts(fonts: Sequence[FontSpec]) -> list[FontSpec]:
     """Return the fonts with variable files replaced by static instances at the stylesheets' weights."""
     chosen = []
     for spec in static_fonts(fonts):
@@ -206,7 +207,7 @@ class EpubFormat:
         """Create the book with its metadata; ``has_pages``: it marks the printed edition's page breaks."""
         view = job.view
         book = epub.EpubBook()
-        book.set_identifier(book_identifier(job.booklet.slug, view.lang))
+        book.set_identifier(book_identifier(view.slug, view.lang))
         book.set_title(view.title_text)
         book.set_language(view.tag)
         if view.dir == "rtl":
@@ -224,7 +225,7 @@ class EpubFormat:
             book.add_metadata(None, "meta", value, {"property": prop})
         if has_pages:
             # dc:source refined as the source of the pagination: what Ace's epub-pagesource rule asks for.
-            book.add_metadata("DC", "source", print_identifier(job.booklet.slug, view.lang), {"id": "print-source"})
+            book.add_metadata("DC", "source", print_identifier(view.slug, view.lang), {"id": "print-source"})
             book.add_metadata(None, "meta", "pagination", {"refines": "#print-source", "property": "source-of"})
         summary = html.unescape(job.render("epub/accessibility-summary.html").strip())
         book.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})

@@ -33,7 +33,7 @@ THUMBNAIL_NAME, THUMBNAIL_WIDTH = "cover.jpg", 480
 
 def edition_folder(job: LanguageJob) -> Path:
     """Return ``<out>/<slug>-<lang>``, the folder of a language's web edition."""
-    return job.out_dir / f"{job.booklet.slug}-{job.view.tag}"
+    return job.out_dir / job.stem
 
 
 def font_file_name(path: Path) -> str:
@@ -56,7 +56,7 @@ def sibling_downloads(job: LanguageJob, written: Sequence[Output]) -> list[tuple
     They are the files the formats before this one wrote in this run (``written``), and the
     language's files that the published manifest lists (``job.published``): nothing is probed on disk.
     """
-    stem = f"{job.booklet.slug}-{job.view.tag}"
+    stem = job.stem
     names = {output.path.name for output in written} | set(job.published)
     return [(kind, name) for kind, name in (("pdf", f"{stem}.pdf"), ("epub", f"{stem}.epub"),
                                             ("print", f"{stem}-print.pdf"), ("booklet", f"{stem}-booklet.pdf"))
@@ -83,7 +83,7 @@ def _typeset_cover(products: Products) -> bytes | None:
 
 def _image_files(job: LanguageJob) -> list[tuple[Path, str]]:
     """Return (source file, edition-relative name) of every image the sections show."""
-    root = job.booklet.root.resolve()
+    root = job.folder.resolve()
     images = {}
     for section in job.view.sections:
         for block in section.blocks:

@@ -100,7 +100,7 @@ def _collect_weasyprint_logs():
 
 def page_css(job: LanguageJob) -> str:
     """Return the trim size and bleed of every page, and the cover height (crop marks: formats/prepress.py)."""
-    width, height = PAGE_SIZES_MM[job.booklet.page_size]
+    width, height = PAGE_SIZES_MM[job.view.page_size]
     return (f"@page {{ size: {width}mm {height}mm; bleed: {BLEED_MM}mm; }}\n"
             f"section.cover, section.back-cover {{ height: {height}mm; }}\n")
 
@@ -114,28 +114,28 @@ def render_document_html(job: LanguageJob) -> str:
     """Render the single HTML document that WeasyPrint typesets."""
     html = job.render("pdf/document.html", book=job.view, back_cover=has_back_cover(job),
                       created=job.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    html = balance_cover_title(html, static_fonts(job.fonts), job.view.lang, PAGE_SIZES_MM[job.booklet.page_size][0])
+    html = balance_cover_title(html, static_fonts(job.fonts), job.view.lang, PAGE_SIZES_MM[job.view.page_size][0])
     return protect_unbreakable_words(html)
 
 
 def pdf_options(job: LanguageJob, variant: str) -> dict:
     """Return WeasyPrint's PDF options: the variant, its PDF version, tags, and a stable identifier."""
     return {"pdf_variant": variant, "pdf_version": VARIANTS[variant][1]["pdf_version"], "pdf_tags": True,
-            "pdf_identifier": hashlib.sha256(f"{job.booklet.slug}/{job.view.lang}".encode()).hexdigest()[:32].encode()}
+            "pdf_identifier": hashlib.sha256(f"{job.view.slug}/{job.view.lang}".encode()).hexdigest()[:32].encode()}
 
 
 def typeset(job: LanguageJob, html: str, variant: str = DEFAULT_PDF_VARIANT):
     """Lay out the document with WeasyPrint; raise BookletError on blocked resources or logged problems."""
     fonts = static_fonts(job.fonts)  # cached static instances of variable fonts: fast, no clock
-    roots = [job.booklet.root, *job.template_dirs, *(p.parent for f in fonts for p in f.files)]
+    roots = [job.folder, *job.template_dirs, *(p.parent for f in fonts for p in f.files)]
     fetcher = SafeFetcher(*roots)
     font_config = FontConfiguration()
     counter_style = CounterStyle()  # WeasyPrint reads a stylesheet's @counter-style (page-number digits) only into one
     css = CSS(string=stylesheet(job, fonts, "style/print.css") + page_css(job), url_fetcher=fetcher,
-              font_config=font_config, counter_style=counter_style, base_url=job.booklet.root.as_uri() + "/")
+              font_config=font_config, counter_style=counter_style, base_url=job.folder.as_uri() + "/")
     with _collect_weasyprint_logs() as logs, german_patterns():
         try:
-            document = HTML(string=html, base_url=job.booklet.root.as_uri() + "/", url_fetcher=fetcher).render(
+            document = HTML(string=html, base_url=job.folder.as_uri() + "/", url_fetcher=fetcher).render(
                 stylesheets=[css], font_config=font_config, counter_style=counter_style, **pdf_options(job, variant))
         except FatalURLFetchingError as error:
             raise BookletError([Problem(Location(Path("templates")), f"{job.view.lang}: {error} (only files inside the booklet folder, "
@@ -214,7 +214,7 @@ def render_slugs(job: LanguageJob, texts: list[str], width_mm: float, height_mm:
     font_config = FontConfiguration()
     css = CSS(string="\n".join([
         font_face_css(fonts),
-        f"html {{ font-family: {font_stack(job.booklet.fonts, job.view.lang)}; font-size: 6pt; color: #000; }}",
+        f"html {{ font-family: {font_stack(job.fonts, job.view.lang)}; font-size: 6pt; color: #000; }}",
         f"@page {{ size: {width_mm}mm {height_mm}mm; margin: 0; }}",
         f"body {{ margin: 0; }} p {{ margin: 0; line-height: {height_mm}mm; white-space: nowrap; overflow: hidden; break-after: page; }}",
     ]), url_fetcher=fetcher, font_config=font_config)
@@ -223,7 +223,7 @@ def render_slugs(job: LanguageJob, texts: list[str], width_mm: float, height_mm:
     with _collect_weasyprint_logs(), font_clock(job.timestamp):
         return HTML(string=html, url_fetcher=fetcher).write_pdf(
             stylesheets=[css], font_config=font_config,
-            pdf_identifier=hashlib.sha256(f"{job.booklet.slug}/{job.view.lang}/slug".encode()).hexdigest()[:32].encode())
+            pdf_identifier=hashlib.sha256(f"{job.view.slug}/{job.view.lang}/slug".encode()).hexdigest()[:32].encode())
 
 
 def _read_right_to_left(pdf: pydyf.PDF) -> None:
@@ -266,7 +266,7 @@ class PdfFormat:
         """Write ``<slug>-<lang>.pdf`` from the language's shared layout."""
         layout = products.layout
         images = [b for s in job.view.sections for b in s.blocks if b["type"] == "image"]
-        warnings = resolution_warnings(job.booklet.root, images, layout.images)
+        warnings = resolution_warnings(job.folder, images, layout.images)
         return [dataclasses.replace(write_output(job, self.name, self.suffix, layout.screen, layout.pages), warnings=tuple(warnings))]
 
 

@@ -39,7 +39,7 @@ class PrintFormat:
 
         layout = products.layout
         pages = padded_page_count(layout.pages)
-        width, _height = PAGE_SIZES_MM[job.booklet.page_size]
+        width, _height = PAGE_SIZES_MM[job.view.page_size]
         slugs = render_slugs(job, slug_texts(job.view.title_text, job.view.tag, job.view.edition_iso, pages),
                              width - 2 * SLUG_INSET_MM, SLUG_HEIGHT_MM)
         data = prepare_for_press(layout.press, slugs, has_back_cover(job), job.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
@@ -57,8 +57,8 @@ class BookletFormat:
         from .sheets import impose_pdf  # here, so that builds without a booklet never load pypdf
 
         layout = products.layout
-        trim = PAGE_SIZES_MM[job.booklet.page_size]
-        width, height, scale = office_sheet(job.booklet.page_size, trim)
+        trim = PAGE_SIZES_MM[job.view.page_size]
+        width, height, scale = office_sheet(job.view.page_size, trim)
         data = impose_pdf(layout.screen, rtl=job.view.dir == "rtl", back_cover=has_back_cover(job),
                           sheet=(width * PT_PER_MM, height * PT_PER_MM, scale))
         return [write_output(job, self.name, self.suffix, data, 2 * sheet_count(layout.pages))]

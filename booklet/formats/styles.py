@@ -7,10 +7,9 @@ from pathlib import Path
 
 from ..emphasis import emphasis_css
 from ..errors import BookletError, Location
-from ..fonts import coverage_problems, font_face_css, font_stack, fonts_for
+from ..fonts import coverage_problems, font_face_css, font_stack
 from ..formatting import counter_style_css
-from ..i18n import catalog_path
-from ..model import FontSpec, Text, translatable_texts
+from ..model import FontSpec
 from ..outputs import LanguageJob
 
 
@@ -26,9 +25,9 @@ def stylesheet(job: LanguageJob, fonts: Sequence[FontSpec], name: str,
     return "\n".join([
         font_face_css(fonts, url_for),
         counter_style_css(job.view.digits),
-        f"html {{ font-family: {font_stack(job.booklet.fonts, job.view.lang)}; }}",
+        f"html {{ font-family: {font_stack(job.fonts, job.view.lang)}; }}",
         template_text(job, "style/common.css"),
-        emphasis_css(job.view.lang, job.booklet.fonts),
+        emphasis_css(job.view.lang, job.fonts),
         template_text(job, name),
     ])
 
@@ -64,23 +63,12 @@ def check_coverage(job: LanguageJob, html: str) -> None:
     """Fail when the language's text has characters that none of its declared fonts covers."""
     collector = _TextCollector()
     collector.feed(html)
-    fonts = fonts_for(job.booklet.fonts, job.view.lang)
     texts = [*collector.texts, job.view.digits]                      # page numbers are drawn in the language's digits
-    problems = coverage_problems(job.view.lang, texts, fonts, lambda char: _locate(job, char), Location(Path("templates")))
+    problems = coverage_problems(job.view.lang, texts, job.fonts, lambda char: _locate(job, char), Location(Path("templates")))
     if problems:
         raise BookletError(problems)
 
 
 def _locate(job: LanguageJob, char: str) -> Location:
-    """Find the catalog entry or content text where a character first appears."""
-    catalog = job.translator.catalog
-    if catalog is not None:
-        for message in catalog:
-            strings = message.string if isinstance(message.string, tuple) else (message.string,)
-            if any(char in s for s in strings if s):
-                return Location(catalog_path(job.booklet.root, job.view.lang).relative_to(job.booklet.root), message.lineno)
-    for value in translatable_texts(job.booklet):
-        source = value.msgid if isinstance(value, Text) else f"{value.one} {value.other}"
-        if char in source:
-            return value.location
-    return Location(Path("templates"))
+    """Find the catalog entry or content text where a character first appears (else: the templates)."""
+    return next((where for text, where in job.origins if char in text), Location(Path("templates")))
