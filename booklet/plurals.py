@@ -258,7 +258,8 @@ def compare_with_cldr(lang: str, rule: PluralRule) -> tuple[str, str] | None:
     expected = cldr_plural_forms(lang)
     if not same_count:
         counts = " or ".join(str(r.nplurals) for r in accepted)
-        return ("warning", f"Plural-Forms declares {rule.nplurals} forms; {lang} has {counts} in CLDR ({expected})")
+        return ("warning", f"Plural-Forms declares {rule.nplurals} form{'s' if rule.nplurals > 1 else ''}; {lang} has {counts} "
+                           f"in CLDR ({expected})")
     reference = same_count[0]
     forms = rule.forms()
     wrong = [n for n in SAMPLE if forms[n] != reference.forms[n]]

@@ -748,6 +748,7 @@ def syntax_problems(text: str) -> list[tuple[int, str]]:
     problems: list[tuple[int, str]] = []
     header = re.search(r"nplurals\s*=\s*(\d+)", text)
     nplurals = int(header.group(1)) if header else None
+    plurals: list[tuple[int, int]] = []   # (msgid line, number of msgstr[N]) of every plural entry
     entry: list[tuple[str, int]] = []
     seen: dict[tuple[str, str], int] = {}
     strings: dict[str, str] = {}
@@ -757,7 +758,7 @@ def syntax_problems(text: str) -> list[tuple[int, str]]:
             continue
         if not line or line.startswith("#"):
             if line == "" and entry:
-                _finish_entry(entry, strings, seen, problems, nplurals)
+                _finish_entry(entry, strings, seen, problems, plurals)
                 entry, strings = [], {}
             continue
         match = _KEYWORD.match(line)
@@ -777,13 +778,22 @@ def syntax_problems(text: str) -> list[tuple[int, str]]:
                 strings[entry[-1][0]] += rest
             continue
         if keyword in ("msgctxt", "msgid") and entry and any(k.startswith("msgstr") for k, _ in entry):
-            _finish_entry(entry, strings, seen, problems, nplurals)
+            _finish_entry(entry, strings, seen, problems, plurals)
             entry, strings = [], {}
         entry.append((keyword, number))
         strings[keyword] = rest
     if entry:
-        _finish_entry(entry, strings, seen, problems, nplurals)
-    return problems
+        _finish_entry(entry, strings, seen, problems, plurals)
+    return sorted(problems + _plural_count_problems(plurals, nplurals), key=lambda problem: problem[0])
+
+
+def _plural_count_problems(plurals: list[tuple[int, int]], nplurals: int | None) -> list[tuple[int, str]]:
+    """Return an error at each plural entry whose number of forms is not the header's; none when every entry has
+    the same other number: then the header is wrong, and the translation checks name it once, with the CLDR rule."""
+    wrong = [(line, forms) for line, forms in plurals if nplurals is not None and forms != nplurals]
+    if wrong and len(wrong) == len(plurals) and len({forms for _, forms in wrong}) == 1:
+        return []
+    return [(line, f"plural entry has {forms} forms; the Plural-Forms header asks for {nplurals}") for line, forms in wrong]
 
 
 def _string_problem(rest: str) -> str:
@@ -796,8 +806,8 @@ def _string_problem(rest: str) -> str:
 
 
 def _finish_entry(entry: list[tuple[str, int]], strings: dict[str, str], seen: dict, problems: list[tuple[int, str]],
-                  nplurals: int | None) -> None:
-    """Check one entry's keyword structure and that its msgid is not a duplicate."""
+                  plurals: list[tuple[int, int]]) -> None:
+    """Check one entry's keyword structure and that its msgid is not a duplicate; note a plural entry's forms."""
     keywords = [k for k, _ in entry]
     first = entry[0][1]
     if "msgid" not in keywords:
@@ -807,8 +817,8 @@ def _finish_entry(entry: list[tuple[str, int]], strings: dict[str, str], seen: d
     forms = sum(k.startswith("msgstr[") for k in keywords)
     if plural and not forms:
         problems.append((first, "entry has msgid_plural but no msgstr[0], msgstr[1], …"))
-    elif plural and nplurals is not None and forms != nplurals:
-        problems.append((dict(entry)["msgid"], f"plural entry has {forms} forms; the Plural-Forms header asks for {nplurals}"))
+    elif plural:
+        plurals.append((dict(entry)["msgid"], forms))
     elif not plural and "msgstr" not in keywords:
         problems.append((first, "msgid has no msgstr" if not any(k.startswith("msgstr[") for k in keywords)
                          else "msgstr[N] without msgid_plural"))

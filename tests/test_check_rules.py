@@ -6,6 +6,7 @@ import pytest
 
 from booklet import review
 from booklet.i18n import catalog_path
+from booklet.plurals import compare_with_cldr, parse_plural_forms
 from booklet.review import form_warnings
 
 RU = "locales/ru/LC_MESSAGES/booklet.po"
@@ -135,8 +136,32 @@ def test_a_count_that_is_not_cldrs_is_one_warning_at_the_header(project):
     root = project("projects/world")
     _pt_br_header(root, "nplurals=1; plural=0;", 1)
     assert [str(p) for p in review.check(root) if "Plural" in p.message or p.severity == "error"] == [
-        f"{PT}:18: warning: Plural-Forms declares 1 forms; pt_BR has 3 or 2 in CLDR (nplurals=3; plural=(n == 0 || n == 1) "
+        f"{PT}:18: warning: Plural-Forms declares 1 form; pt_BR has 3 or 2 in CLDR (nplurals=3; plural=(n == 0 || n == 1) "
         "? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2;)"]
+
+
+def test_a_header_with_the_wrong_nplurals_is_one_error_at_the_header_line(project):
+    root = project("multilingual")
+    edit(root, "ru", '"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && "\n'
+                     '"n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n"', '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"')
+    assert [str(p) for p in review.check(root) if p.severity == "error"] == [
+        f"{RU}:15: error: Plural-Forms declares nplurals=2, but every plural entry has 3 forms; use nplurals=3; "
+        "plural=n % 10 == 1 && n % 100 != 11 ? 0 : n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 12 || n % 100 > 14) ? 1 : 2;"]
+
+
+@pytest.mark.parametrize(("lang", "header"), [("es", "nplurals=2; plural=(n != 1);"), ("fr", "nplurals=2; plural=(n > 1);"),
+                                              ("it", "nplurals=2; plural=n != 1;"), ("pt_BR", "nplurals=2; plural=n > 1;"),
+                                              ("ru", "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+                                                     "(n%100<10 || n%100>=20) ? 1 : 2);")])
+def test_the_rules_gnu_gettext_and_weblate_write_are_accepted(lang, header):
+    assert compare_with_cldr(lang, parse_plural_forms(header)) is None
+
+
+def test_a_deliberately_wrong_russian_rule_is_an_error():
+    assert compare_with_cldr("ru", parse_plural_forms("nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 ? 1 : 2);")) == (
+        "error", "Plural-Forms gives a different form than CLDR's rule for ru for 119 of the numbers 0–1000 (for 12: "
+        "msgstr[1], CLDR: msgstr[2]); use nplurals=3; plural=n % 10 == 1 && n % 100 != 11 ? 0 : n % 10 >= 2 && n % 10 "
+        "<= 4 && (n % 100 < 12 || n % 100 > 14) ? 1 : 2; and order the forms to match")
 
 
 @pytest.mark.parametrize("fixture", ["multilingual", "projects/world", None])

@@ -112,8 +112,8 @@ def test_fuzzy_entry_with_a_defect_is_a_warning_and_never_shown_in_a_draft(proje
 
 
 def test_header_with_the_wrong_nplurals_is_one_message(project):
-    # The file-format layer (pofile.syntax_problems) still reports each entry when it reads such a file;
-    # the translation layer, given the catalog, names the header once.
+    # The file-format layer (pofile.syntax_problems) leaves a consistent file to this layer, which knows the
+    # language and names the header once (tests/test_check_rules.py checks it from the file, through check).
     root = project("multilingual")
     booklet = load_booklet(root)
     catalog = load_catalog(root, "ru")
@@ -198,7 +198,7 @@ def test_cldr_plural_forms_babel_writes_are_accepted(lang):
                "CLDR: msgstr[4]); use nplurals=6; plural=(n == 0 ? 0 : n == 1 ? 1 : n == 2 ? 2 : n % 100 >= 3 && n % 100 <= 10 "
                "? 3 : n % 100 >= 11 && n % 100 <= 99 ? 4 : 5); and order the forms to match")),
     ("tr", "nplurals=1; plural=0;",
-     ("warning", "Plural-Forms declares 1 forms; tr has 2 in CLDR (nplurals=2; plural=(n != 1);)")),
+     ("warning", "Plural-Forms declares 1 form; tr has 2 in CLDR (nplurals=2; plural=(n != 1);)")),
     ("fr", "nplurals=4; plural=n == 1 ? 0 : n == 2 ? 1 : n < 5 ? 2 : 3;",
      ("warning", "Plural-Forms declares 4 forms; fr has 3 or 2 in CLDR (nplurals=3; plural=(n == 0 || n == 1) ? 0 : "
                  "n != 0 && n % 1000000 == 0 ? 1 : 2;)")),
