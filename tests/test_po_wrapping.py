@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import pytest
 
-from booklet.pofile import Entry, PoFile, dump
+from booklet.pofile import Entry, PoFile, dump, read_po_file
 
 CASES = [
     # a link whose URL crosses column 79
@@ -35,3 +36,21 @@ def test_wrapping_equals_msgcat(prefix, tmp_path):
     (tmp_path / "w.po").write_bytes(ours)
     expected = subprocess.run(["msgcat", str(tmp_path / "w.po")], capture_output=True, check=True).stdout
     assert ours.decode() == expected.decode()
+
+
+#: The catalogs our booklets ship: the sample's, the world fixture's, the multilingual fixture's, and their templates.
+SHIPPED = ("locales", "tests/fixtures/projects/world/locales", "tests/fixtures/multilingual/locales")
+
+
+@pytest.mark.parametrize("folder", SHIPPED)
+def test_our_layout_of_the_shipped_catalogs_equals_msgcat(folder):
+    root = Path(__file__).parent.parent
+    paths = sorted((root / folder).glob("*/LC_MESSAGES/*.po")) + sorted((root / folder).glob("*.pot"))
+    assert len(paths) >= 3
+    for path in paths:
+        po = read_po_file(path.read_bytes())
+        for entry in po.entries:
+            entry.raw = {}     # forget the lines read: every entry laid out by our writer
+        expected = subprocess.run(["msgcat", str(path)], capture_output=True, check=True).stdout
+        assert (path.name, dump(po).decode()) == (path.name, expected.decode()), path
+        assert path.read_bytes() == expected, f"{path} is not laid out as msgcat lays it out"
