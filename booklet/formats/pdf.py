@@ -38,7 +38,7 @@ from .balance import balance_cover_title
 from .hyphenation import german_patterns, protect_unbreakable_words
 from .linktext import describe_links
 from .styles import check_coverage, stylesheet
-from .textlayer import fix_text_layer
+from .textlayer import finish_text_layer
 
 if TYPE_CHECKING:
     from . import Products
@@ -175,7 +175,7 @@ def lay_out(job: LanguageJob, variant: str = DEFAULT_PDF_VARIANT, press: bool = 
     copies: dict[str, bytes] = {}
 
     def finish(painted, pdf: pydyf.PDF) -> None:
-        fix_text_layer(painted, pdf)
+        finish_text_layer(painted, pdf)
         describe_links(painted, pdf)
         if job.view.dir == "rtl":
             _read_right_to_left(pdf)

@@ -10,14 +10,28 @@ them (initial and final forms, ligatures, conjuncts). ``fix_text_layer`` runs in
 WeasyPrint's finisher, after the font dictionaries are built, and rewrites each
 ToUnicode stream from that closure; glyphs the closure cannot reach keep
 WeasyPrint's mapping.
+
+A glyph map still cannot be right where one glyph serves several clusters: Thai
+«ำ» is drawn as the glyphs of «ํ» and «า», Devanagari «ो» as the glyph of «ा» and
+a mark, a pre-base «ि» is drawn before its consonant. There the PDF's own answer is
+``/ActualText`` (PDF 32000-1 §14.9.4): ``add_actual_text`` reads each text box's
+marked-content sequence (WeasyPrint draws every text box as ``/Span <</MCID n>>
+BDC … EMC``), decodes its glyphs through the corrected maps, and where they do not
+spell the box's text it adds the text as ``/ActualText`` to that sequence's
+property list. Tools that honour it (poppler, Acrobat, screen readers reading the
+content) then get the typeset letters; the glyph map stays for the rest.
 """
 
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
+from collections import Counter
 
 import pydyf
 from fontTools.ttLib import TTFont
+from weasyprint.formatting_structure.boxes import TextBox
 from weasyprint.text.fonts import get_hb_object_data
 
 #: GSUB lookups wrapped in an extension lookup (type 7) carry their real type inside.
@@ -89,25 +103,160 @@ def _substitutions(table, texts: dict[str, list[str]]):
 
 
 def right_text(shaped: str, candidates: list[str] | None) -> str:
-    """Choose a glyph's text: WeasyPrint's cluster text when the font allows it, else the font's shortest reading."""
-    if not candidates or shaped in candidates:
+    """Choose a glyph's text: WeasyPrint's cluster text when the font allows it, else the font's shortest reading.
+
+    A glyph first seen as the second glyph of a cluster (Thai «ำ» drawn as «ํ» and «า») got no text from
+    WeasyPrint; when the font gives it a reading of its own, that reading is kept, and /ActualText restores
+    the cluster (``add_actual_text``).
+    """
+    if not candidates or (shaped in candidates and (shaped or not any(candidates))):
         return shaped
-    return min(candidates, key=len)
+    return min((text for text in candidates if text), key=len, default="")
 
 
-def fix_text_layer(document, pdf: pydyf.PDF) -> int:
-    """Rewrite every embedded font's ToUnicode map from the font's own tables; return how many entries changed."""
+def finish_text_layer(document, pdf: pydyf.PDF) -> int:
+    """Correct the ToUnicode maps, then mark each text box's content: /ActualText where needed, /Lang; return the /ActualText count."""
+    maps = fix_text_layer(document, pdf)
+    added = 0
+    for page_index, properties, glyphs, box in drawn_text_boxes(document, pdf):
+        added += add_actual_text(properties, _glyph_text(glyphs, maps), box.text)
+        declare_language(pdf, page_index, properties["MCID"], box.style["lang"], document.metadata.lang)
+    return added
+
+
+def fix_text_layer(document, pdf: pydyf.PDF) -> dict[str, dict[int, str]]:
+    """Rewrite every embedded font's ToUnicode map from the font's own tables; return each font's map by resource name."""
     references = _to_unicode_streams(pdf)
-    changed = 0
+    maps = {}
     for font in document.fonts.values():
         stream = references.get(font.hash)
         if stream is None or font.bitmap or not font.to_unicode:
+            maps[font.hash] = dict(font.to_unicode)
             continue
         truth = glyph_texts(get_hb_object_data(font.hb_face), font.index)
-        mapping = {glyph: right_text(text, truth.get(glyph)) for glyph, text in font.to_unicode.items()}
-        changed += sum(mapping[glyph] != text for glyph, text in font.to_unicode.items())
-        _write_cmap(stream, mapping)
-    return changed
+        maps[font.hash] = {glyph: right_text(text, truth.get(glyph)) for glyph, text in font.to_unicode.items()}
+        _write_cmap(stream, maps[font.hash])
+    return maps
+
+
+#: A glyph string of a TJ array: 4 hex digits a glyph, 2 in bitmap fonts.
+HEX_STRING = re.compile(rb"<([0-9a-fA-F]*)>")
+
+
+def drawn_text_boxes(document, pdf: pydyf.PDF):
+    """Yield (page index, marked-content property list, [(font, glyph id)], text box) for every text box drawn."""
+    widths = {font.hash: 2 if font.bitmap else 4 for font in document.fonts.values()}
+    for index, (page, number) in enumerate(zip(document.pages, pdf.pages["Kids"][::3])):
+        boxes = _text_boxes_by_origin(page)
+        for properties, origin, glyphs in _text_sequences(_content_stream(pdf, pdf.objects[number]), widths):
+            box = _take_box(boxes, origin)
+            if box is not None:
+                yield index, properties, glyphs, box
+
+
+def add_actual_text(properties: pydyf.Dictionary, glyph_text: str, text: str) -> int:
+    """Give a text box's marked content its text as /ActualText when its glyphs do not spell it; return 1 if so."""
+    if spells(glyph_text, text):
+        return 0
+    properties["ActualText"] = text_string(text)
+    return 1
+
+
+def declare_language(pdf: pydyf.PDF, page_index: int, mcid: int, lang: str | None, document_lang: str | None) -> None:
+    """Give the structure element of a text box in another language than the document's its /Lang (PDF 32000-1 §14.9.2)."""
+    if not lang or (document_lang or "").lower() == lang.lower():
+        return
+    tree = pdf.objects[_number(pdf.catalog["StructTreeRoot"])]
+    nums = pdf.objects[_number(tree["ParentTree"])]["Nums"]
+    element = pdf.objects[_number(nums[2 * page_index + 1][mcid])]
+    element["Lang"] = pydyf.String(lang)
+
+
+def text_string(text: str) -> bytes:
+    """Return a PDF text string in UTF-16BE with its byte order mark, which every reader decodes the same way."""
+    return b"<feff" + text.encode("utf-16-be").hex().encode() + b">"
+
+
+def spells(glyph_text: str, text: str) -> bool:
+    """Tell whether glyphs read through the maps give the text: in order for left-to-right text, as letters for right-to-left.
+
+    Whitespace and format characters (bidi controls, soft hyphen, ZWJ, ZWNJ) are drawn as nothing, so they are
+    left out. Right-to-left glyphs are in visual order, which readers reorder themselves, so there the letters
+    are compared, not their order.
+    """
+    drawn, meant = _printed(glyph_text), _printed(text)
+    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in meant):
+        return Counter(drawn) == Counter(meant)
+    return drawn == meant
+
+
+def _printed(text: str) -> str:
+    """Return a text in NFC without whitespace and format characters."""
+    return "".join(c for c in unicodedata.normalize("NFC", text) if not c.isspace() and unicodedata.category(c) != "Cf")
+
+
+def _glyph_text(glyphs: list[tuple[str, int]], maps: dict[str, dict[int, str]]) -> str:
+    """Return what a text extractor reads for glyphs of (font resource name, glyph id)."""
+    return "".join(maps.get(font, {}).get(glyph, "") for font, glyph in glyphs)
+
+
+def _text_boxes_by_origin(page) -> dict[tuple[float, float], list]:
+    """Return a page's text boxes by where their text starts (x, baseline), as WeasyPrint's Tm operator places it."""
+    found: dict[tuple[float, float], list] = {}
+    for box in page._page_box.descendants(placeholders=True):
+        if isinstance(box, TextBox):
+            found.setdefault(_origin(box.position_x, box.position_y + box.baseline), []).append(box)
+    return found
+
+
+def _origin(x: float, y: float) -> tuple[float, float]:
+    """Round a text origin so that a box's position and the Tm written from it compare equal."""
+    return round(float(x), 2), round(float(y), 2)
+
+
+def _take_box(boxes: dict[tuple[float, float], list], origin: tuple[float, float] | None):
+    """Return (and forget) the first text box starting at ``origin``, or None."""
+    candidates = boxes.get(origin) if origin else None
+    return candidates.pop(0) if candidates else None
+
+
+def _content_stream(pdf: pydyf.PDF, page: pydyf.Dictionary) -> list:
+    """Return the operator list of a page's content stream, as WeasyPrint left it for pydyf to write."""
+    return pdf.objects[_number(page["Contents"])].stream
+
+
+def _text_sequences(items: list, widths: dict[str, int]):
+    """Yield (property list, Tm origin, [(font, glyph id)]) for each marked-content sequence with an MCID."""
+    open_sequences: list = []
+    font = None
+    for index, item in enumerate(items):
+        if item == b"BDC":
+            properties = items[index - 1]
+            open_sequences.append([properties, None, []] if isinstance(properties, pydyf.Dictionary) and "MCID" in properties else None)
+        elif item == b"BMC":
+            open_sequences.append(None)
+        elif item == b"EMC" and open_sequences:
+            sequence = open_sequences.pop()
+            if sequence is not None:
+                yield tuple(sequence)
+        elif isinstance(item, bytes):
+            font = _read_text_operator(item, open_sequences[-1] if open_sequences else None, font, widths)
+
+
+def _read_text_operator(item: bytes, sequence: list | None, font: str | None, widths: dict[str, int]) -> str | None:
+    """Record a Tm origin or the glyphs of a TJ into the open sequence, if any; return the font in use after ``item``."""
+    if item.endswith(b" Tf"):
+        return item.split()[0][1:].decode()
+    if sequence is None:
+        return font
+    if item.endswith(b" Tm") and sequence[1] is None:
+        values = item.split()
+        sequence[1] = _origin(float(values[4]), float(values[5]))
+    elif item.endswith(b" TJ") and font is not None:
+        width = widths.get(font, 4)
+        for digits in HEX_STRING.findall(item):
+            sequence[2].extend((font, int(digits[i:i + width], 16)) for i in range(0, len(digits), width))
+    return font
 
 
 def _number(reference: bytes) -> int:
