@@ -17,6 +17,8 @@ from booklet.i18n import catalog_path, load_catalog, template_path
 from booklet.pofile import dump, read_po_file, to_catalog
 from booklet.pomerge import merge
 
+from .conftest import PROJECT_ROOT
+
 RICH = r'''# Translators' header comment.
 #
 #   indented line, and an empty line above
@@ -187,3 +189,33 @@ def test_update_after_msgmerge_changes_no_header_line(project):
         again = subprocess.run(["msgmerge", "-q", "--previous", "-o", "-", str(path), str(template_path(root))],
                                capture_output=True, check=True).stdout
         assert path.read_bytes() == again, lang
+
+
+def _blocks(data: bytes) -> list[str]:
+    """Split a catalog into its entries' text, as written."""
+    return data.decode().split("\n\n")
+
+
+def test_catalog_saved_by_translate_toolkit_is_updated_with_no_change_beyond_the_merge(tmp_path):
+    store = ttk.pofile.parsestring((PROJECT_ROOT / "locales/ar/LC_MESSAGES/booklet.po").read_bytes())
+    edited = [u for u in store.units if u.source and u.target and not u.hasplural() and len(u.target) > 150][:6]
+    for unit in edited:                               # a translator's review in Weblate, saved by translate-toolkit
+        unit.target = unit.target + " (راجعه المترجم : نعم ؛ حسنًا ؟)"
+    saved = bytes(store)
+    (tmp_path / "ar.po").write_bytes(saved)
+    relaid = subprocess.run(["msgcat", str(tmp_path / "ar.po")], capture_output=True, check=True).stdout
+    assert relaid != saved, "translate-toolkit lays these strings out as msgcat would not: the test would prove nothing"
+    template = read_po_file((PROJECT_ROOT / "locales/booklet.pot").read_bytes())
+    removed, changed = edited[0].source, edited[1].source
+    template.entries = [e for e in template.entries if e.msgid != removed]
+    (entry,) = [e for e in template.entries if e.msgid == changed]
+    entry.msgid = changed.replace(" ", "  ", 1).replace("  ", " ").rstrip(".") + ", again."
+    (tmp_path / "t.pot").write_bytes(dump(template))
+    ours = dump(merge(read_po_file(saved), read_po_file((tmp_path / "t.pot").read_bytes())))
+    gnu = subprocess.run(["msgmerge", "-q", "--previous", "-o", "-", str(tmp_path / "ar.po"), str(tmp_path / "t.pot")],
+                         capture_output=True, check=True).stdout
+    parts = lambda data: [(e.msgctxt, e.msgid, tuple(e.msgstr), e.fuzzy, e.previous, e.obsolete) for e in read_po_file(data).entries]
+    assert parts(ours) == parts(gnu)
+    new = [read_po_file(block.encode()).entries[0] for block in _blocks(ours) if block not in _blocks(saved)]
+    assert [(e.msgid, e.fuzzy, e.obsolete) for e in new] == [(entry.msgid, True, False), (removed, False, True)]
+    assert len(_blocks(ours)) == len(_blocks(saved)) and sum(b not in _blocks(ours) for b in _blocks(saved)) == 2
