@@ -22,14 +22,12 @@ from pathlib import Path
 
 import jinja2
 from babel.core import get_global
-from babel.dates import format_date
 from babel.messages.catalog import Catalog
-from babel.numbers import format_percent
-from babel.units import format_unit
 from markupsafe import Markup, escape
 
 from .errors import BookletError
 from .fonts import css_string, describe, font_stack, fonts_for, subset_font
+from .formatting import Formatter, formatter_for
 from .fsutil import atomic_write
 from .i18n import Translator, load_catalog
 from .inline import plain_text
@@ -78,13 +76,17 @@ class LanguageEntry:
     source: bool = False
     #: Path of the cover thumbnail, when the web edition has one.
     cover: str | None = None
-    #: The CLDR locale whose conventions the entry's numbers follow (``language_settings``), e.g. ``en_GB``.
-    locale: str = ""
+    #: How the entry writes numbers (``language_settings``): its CLDR locale (``en_GB``) and digits (Persian ۰–۹).
+    formatter: Formatter = field(default_factory=lambda: Formatter("en"))
 
     @property
     def percent(self) -> str:
         """Return the coverage in the language's percent format, or an empty string when unknown."""
-        return "" if self.coverage is None else format_coverage(self.coverage, self.locale or self.lang)
+        return "" if self.coverage is None else format_coverage(self.coverage, self.formatter)
+
+    def figures(self, text: str) -> Markup:
+        """Write the Latin digits of already escaped text (a count from ``ngettext``) in the language's digits."""
+        return Markup(self.formatter.figures(str(text)))
 
     @property
     def web(self) -> FileLink | None:
@@ -153,6 +155,7 @@ def render_page(booklet: Booklet, language: Language, entries: Sequence[Language
                 css: str, default: bool) -> str:
     """Render one language's download page; ``default`` adds the script that opens the browser's language."""
     lang, translator = language.lang, language.translator
+    numbers = formatter(booklet, lang)
     own = [e for e in entries if e.lang == lang]
     ordered = own + [e for e in entries if e.lang != lang]
     url = (booklet.url or "").rstrip("/")
@@ -163,9 +166,9 @@ def render_page(booklet: Booklet, language: Language, entries: Sequence[Language
         title=_plain(translator, booklet.title), title_html=translator.marked(booklet.title),
         subtitle=translator.marked(booklet.subtitle), description=_plain(translator, booklet.description),
         publisher=translator.marked(booklet.publisher), license=translator.marked(booklet.license),
-        edition_iso=booklet.edition.isoformat(), edition_date=format_date(booklet.edition, "long", locale=conventions(booklet, lang)),
-        og_locale=og_locale(conventions(booklet, lang)),
-        og_alternates=[og_locale(conventions(booklet, e.lang)) for e in entries if e.lang != lang],
+        edition_iso=booklet.edition.isoformat(), edition_date=numbers.date(booklet.edition), og_locale=og_locale(numbers.locale),
+        og_alternates=[og_locale(e.formatter.locale) for e in entries if e.lang != lang],
+        figures=lambda text: Markup(numbers.figures(str(text))),
         url=url, absolute=lambda path: f"{url}/{path}" if url else path, cover=cover, font_css=Markup(css))
 
 
@@ -180,7 +183,7 @@ def language_entries(booklet: Booklet, manifest: Manifest, coverage: Mapping[str
         translator = translators[lang]
         entry = LanguageEntry(lang, tag, direction(lang), native_name(lang), translator.marked(booklet.title),
                               coverage=coverage.get(tag), source=lang == booklet.source_language,
-                              cover=stem + COVER if stem + COVER in by_path else None, locale=conventions(booklet, lang))
+                              cover=stem + COVER if stem + COVER in by_path else None, formatter=formatter(booklet, lang))
         for kind, ending in KINDS:
             found = by_path.get(stem + ending)
             if found is None:
@@ -188,28 +191,27 @@ def language_entries(booklet: Booklet, manifest: Manifest, coverage: Mapping[str
             size = found.bytes
             if kind == "web":   # the page, its CSS, fonts and images
                 size = sum(e.bytes for p, e in by_path.items() if p.startswith(stem + "/"))
-            entry.files.append(FileLink(kind, stem + ending, format_size(size, entry.locale), found.pages))
+            entry.files.append(FileLink(kind, stem + ending, format_size(size, entry.formatter), found.pages))
         if entry.files:
             entries.append(entry)
     return entries
 
 
-def conventions(booklet: Booklet, lang: str) -> str:
-    """Return the locale whose dates and numbers a language uses: its ``language_settings`` locale, or itself."""
-    settings = booklet.language_settings.get(lang)
-    return settings.locale if settings is not None and settings.locale else lang
+def formatter(booklet: Booklet, lang: str) -> Formatter:
+    """Return how a language writes dates and numbers: its ``language_settings`` locale and digits, or CLDR's."""
+    return formatter_for(lang, booklet.language_settings.get(lang))
 
 
-def format_size(size: int, lang: str) -> str:
-    """Return a file size in the language's units: ``245 kB``, ``1,2 МБ``."""
+def format_size(size: int, numbers: Formatter) -> str:
+    """Return a file size in the language's units and digits: ``245 kB``, ``1,2 МБ``, ``۴۶۲ kB``."""
     if size >= 1_000_000:
-        return format_unit(round(size / 1_000_000, 1), "digital-megabyte", "short", locale=lang, format="#,##0.#")
-    return format_unit(max(1, round(size / 1000)), "digital-kilobyte", "short", locale=lang)
+        return numbers.unit(round(size / 1_000_000, 1), "digital-megabyte", "#,##0.#")
+    return numbers.unit(max(1, round(size / 1000)), "digital-kilobyte")
 
 
-def format_coverage(percent: float, lang: str) -> str:
-    """Return a coverage percentage in the language's format, never rounded up to 100 %."""
-    return format_percent(math.floor(percent) / 100, locale=lang)
+def format_coverage(percent: float, numbers: Formatter) -> str:
+    """Return a coverage percentage in the language's format and digits, never rounded up to 100 %."""
+    return numbers.percent(math.floor(percent))
 
 
 def og_locale(lang: str) -> str:

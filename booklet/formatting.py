@@ -16,6 +16,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton
 from babel.numbers import format_decimal, format_percent
+from babel.units import format_unit
 
 from . import model
 
@@ -90,6 +91,10 @@ class Formatter:
                               decimal_quantization=False)
         sign = _locale(self.locale).number_symbols[self._symbols()].get("percentSign", "%")
         return self.figures(text.replace("%", sign))
+
+    def unit(self, value: int | float, unit: str, pattern: str | None = None) -> str:
+        """Format a measurement in the locale's short unit pattern: 245 kB, 1,2 МБ, ۴۶۲ kB."""
+        return self.figures(format_unit(value, unit, "short", format=pattern, locale=self.locale, numbering_system=self._symbols()))
 
     def year(self, value: int) -> str:
         """Format a year: digits only, never grouped (1976, ۱۹۷۶)."""

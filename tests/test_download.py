@@ -221,6 +221,21 @@ def test_a_language_built_with_another_locale_dates_and_shares_in_its_convention
     assert '<meta property="og:locale:alternate" content="pt_BR">' in html and 'content="he_IL"' in html
 
 
+def test_a_language_with_its_own_digits_counts_sizes_and_dates_in_them(tmp_path):
+    from .conftest import FIXTURES
+
+    booklet = load_booklet(FIXTURES / "projects" / "world")      # fa: CLDR's default numbering, Persian digits
+    write_download_page(tmp_path, booklet, {"fa": {"translated": 9, "missing": 1}}, fake_manifest(booklet.slug, ["en", "fa"]))
+    html = (tmp_path / "index.fa.html").read_text()
+    entry = re.search(r'<li class="language" id="lang-fa".*?\n</li>', html, re.S).group(0)
+    text = re.sub(r"<[^>]+>", "", entry)
+    assert "۲۳ صفحه&nbsp;· ۱۲۳ kB" in text and "۶ برگ، ۱۲ صفحه" in text and "ترجمه‌شده: ۹۰٪" in text
+    assert re.findall(r"[0-9]", text) == [], "no Latin digit in the Persian entry"
+    assert "به ۲ زبان" in html and '<time datetime="2026-03-01" class="nowrap">۱ مارس ۲۰۲۶</time>' in html
+    english = (tmp_path / "index.en.html").read_text()
+    assert "23 pages&nbsp;· 123 kB" in re.sub(r"<[^>]+>", "", english) and "in 2 languages" in english
+
+
 def test_the_booklet_fonts_are_embedded_subset_to_the_pages_text(pages):
     from fontTools.ttLib import TTFont
 
