@@ -25,7 +25,8 @@ class Goal:
         if self.value is None:
             return f"{self.name}: not measured (a run failed or was skipped) (target <= {self.target:g}{self.unit})"
         verdict = "met" if self.value <= self.target else "NOT met"
-        return f"{self.name}: {self.value:.2f}{self.unit} (target <= {self.target:g}{self.unit}: {verdict})"
+        shown = str(self.value) if isinstance(self.value, int) else f"{self.value:.2f}"
+        return f"{self.name}: {shown}{self.unit} (target <= {self.target:g}{self.unit}: {verdict})"
 
 
 def ratio(a: Run | None, b: Run | None, key: str = "wall") -> float | None:

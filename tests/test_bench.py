@@ -8,6 +8,7 @@ import pytest
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 sys.path.insert(0, str(BENCH))
 
+from goals import differing  # noqa: E402
 from measure import Run  # noqa: E402
 from report import Goal, ratio, slope  # noqa: E402
 
@@ -28,14 +29,33 @@ def test_ratio_of_a_failed_run_is_not_a_figure():
     assert ratio(Run("a", wall=2.0, ok=False), Run("b", wall=4.0)) is None
 
 
+#: The start of every goal line of issue 16 that the report ends with.
+GOALS = ("cold / warm full build, wall", "cold / warm full build, CPU", "warm full build / per-language loop, wall",
+         "warm full build / layout floor (loop CPU / 2 cores), wall", "one language: five formats / screen PDF alone, CPU",
+         "no-op rebuild, wall", "generated booklet (7 pages x 1 languages), warm full build, wall",
+         "generated booklet, peak RSS of the largest process (one worker)", "fitted slope, languages: CPU = ",
+         "sample: PDFs/EPUBs differing between two clean builds (of 4): 0 files",
+         "variable-font fixture: PDFs/EPUBs differing between two clean builds (of 4): 0 files")
+
+
+def test_differing_names_changed_and_missing_pdfs_and_epubs(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder, data in ((first, b"1"), (second, b"2")):
+        folder.mkdir()
+        (folder / "same.pdf").write_bytes(b"x")
+        (folder / "changed.epub").write_bytes(data)
+        (folder / "index.html").write_bytes(data)                # not compared: only PDFs and EPUBs
+    (first / "only-here.pdf").write_bytes(b"x")
+    assert differing(first, second) == (2, 3, ["changed.epub", "only-here.pdf"])
+    assert Goal("x", 0, 0, " files").line() == "x: 0 files (target <= 0 files: met)"
+
+
 @pytest.mark.engines
 def test_quick_benchmark_prints_every_goal(tmp_path):
     done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--quick", "--keep", str(tmp_path / "work")],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
-    report = done.stdout
-    for goal in ("cold / warm full build, wall", "warm full build / per-language loop, wall",
-                 "one language: five formats / screen PDF alone, CPU", "no-op rebuild",
-                 "generated booklet, peak memory per process", "CPU = "):
-        assert goal in report, goal
-    assert "not measured" not in report and "FAILED" not in report
+    goals = done.stdout.split("goals (issue 16", 1)[1].splitlines()
+    for goal in GOALS:
+        assert any(line.strip().startswith(goal) for line in goals), goal
+    assert "not measured" not in done.stdout and "FAILED" not in done.stdout
