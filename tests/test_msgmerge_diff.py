@@ -2,8 +2,9 @@
 
 Each sequence starts from an empty catalog in one language (ru, ar, fr: 3, 6 and 2
 plural forms) and runs seeded random steps on a template: add, remove, edit a little
-(fuzzy match), rewrite, restore an earlier text, change the context, turn a string
-into a plural and back, add a short string. After each step both merges run on the
+(fuzzy match), edit a changed text again, rewrite, restore a removed text, revert an
+edit, change the context, turn a string into a plural and back, add a short string
+(the last test checks that every kind occurs in every language). After each step both merges run on the
 same inputs; the results must be equal entry by entry (msgctxt, msgid, msgid_plural,
 msgstr, fuzzy, previous text, obsolete) and byte for byte. Then a simulated
 translator translates some new entries and reviews some fuzzy ones, and the next
@@ -64,14 +65,19 @@ class Template:
         self.items: list[tuple[str | None, str, str | None]] = [(None, sentence(rng), None) for _ in range(rng.randint(3, 8))]
         self.removed: list[tuple[str | None, str, str | None]] = []
         self.history: list[tuple[str | None, str, str | None]] = []
+        self.edited: set[tuple[str | None, str, str | None]] = set()
 
     def step(self) -> str:
-        """Apply one random edit; return its name."""
+        """Apply one random edit; return its name (``edit again``: a text changed a second time)."""
         rng = self.rng
-        operation = rng.choice(("add", "remove", "edit", "edit", "rewrite", "restore", "context", "plural", "short", "revert"))
-        if not self.items:
-            operation = "add"
+        operation = rng.choice(("add", "remove", "edit", "edit", "rewrite", "again", "restore", "context", "plural", "short",
+                                "revert"))
+        if not self.items or operation == "restore" and not self.removed or operation == "revert" and not self.history:
+            operation = "add"   # every step changes the template, and its name says how
         index = rng.randrange(len(self.items)) if self.items else 0
+        if operation == "again":   # change a changed text once more (its translation may still be fuzzy)
+            again = [n for n, item in enumerate(self.items) if item in self.edited]
+            operation, index = "edit", rng.choice(again) if again else index
         if operation == "add":
             self.items.insert(rng.randint(0, len(self.items)), (rng.choice((None, None, "title")), sentence(rng), None))
         elif operation == "remove":
@@ -80,10 +86,12 @@ class Template:
             context, text, plural = self.items[index]
             self.history.append(self.items[index])
             changed = small_edit(rng, text) if operation == "edit" else sentence(rng)
+            operation += " again" if self.items[index] in self.edited else ""
             self.items[index] = (context, changed, plural)
-        elif operation == "restore" and self.removed:
+            self.edited.add(self.items[index])
+        elif operation == "restore":
             self.items.insert(rng.randint(0, len(self.items)), self.removed.pop(rng.randrange(len(self.removed))))
-        elif operation == "revert" and self.history:
+        elif operation == "revert":
             self.items[index] = self.history.pop()
         elif operation == "context":
             context, text, plural = self.items[index]
@@ -153,9 +161,9 @@ def entries(data: bytes) -> list[tuple]:
 
 @pytest.mark.parametrize("seed", range(SEQUENCES))
 def test_update_equals_msgmerge_previous(seed, tmp_path):
-    rng = random.Random(seed)
+    rng = random.Random(-1 - seed)     # the translator's choices; the template's edits have their own generator
     lang = tuple(LANGUAGES)[seed % len(LANGUAGES)]
-    template = Template(rng)
+    template = Template(random.Random(seed))
     catalog = new_catalog(lang)
     done = []
     for step in range(STEPS):
@@ -166,3 +174,12 @@ def test_update_equals_msgmerge_previous(seed, tmp_path):
         assert entries(ours) == entries(expected), f"{lang}, steps {done}"
         assert ours.decode() == expected.decode(), f"{lang}, steps {done}: same entries, different bytes"
         catalog = translate(rng, ours, lang)
+
+
+def test_the_sequences_cover_every_kind_of_edit_in_every_language():
+    done: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
+    for seed in range(SEQUENCES):
+        template = Template(random.Random(seed))
+        done[tuple(LANGUAGES)[seed % len(LANGUAGES)]].update(template.step() for _ in range(STEPS - 1))
+    wanted = {"add", "edit", "edit again", "rewrite", "remove", "restore", "context", "plural", "revert", "short"}
+    assert {lang: wanted - kinds for lang, kinds in done.items()} == dict.fromkeys(LANGUAGES, set())
