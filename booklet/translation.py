@@ -30,8 +30,9 @@ from .inline import AnyFacts, inline_problems, markup_signature
 from .model import Booklet, Plural, Text
 from .plurals import PluralError, PluralRule, cldr_plural_forms, compare_with_cldr, parse_plural_forms, range_problem
 
-#: {fact} placeholders in content text and %(name)s placeholders in template strings.
-CONTENT_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
+#: {fact} placeholders in content text and %(name)s placeholders in template strings. A language span's
+#: ``{lang=xx}`` is not one: a translation may mark a name in another language («[The Washington Post]{lang=en}»).
+CONTENT_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{(?!lang=)[^{}]*\}")
 PERCENT_PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[a-zA-Z%]|%")
 #: HTML tags, which translations cannot use: every translation is escaped, so a tag would be shown as text.
 HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")

@@ -92,3 +92,49 @@ def _structure_rules(reader: PdfReader):
     for before, after in zip(headings, headings[1:]):
         if after > before + 1:
             yield Failure("7.4.4-1", f"heading level skips from H{before} to H{after}")
+
+
+def marked_texts(reader: PdfReader) -> dict[tuple[int, int], str]:
+    """Return the text of each marked-content sequence with an MCID, by (page index, MCID), as pypdf reads it."""
+    return {(index, mcid): text for index, page in enumerate(reader.pages) for mcid, text in _page_marked_texts(page).items()}
+
+
+def _page_marked_texts(page) -> dict[int, str]:
+    """Return the text of each marked-content sequence of one page by MCID."""
+    texts: dict[int, str] = {}
+    open_ids: list[int | None] = []
+
+    def operator(name, operands, _cm, _tm):
+        if name == b"BDC":
+            properties = operands[1] if len(operands) > 1 else {}
+            open_ids.append(properties.get("/MCID") if hasattr(properties, "get") else None)
+        elif name == b"BMC":
+            open_ids.append(None)
+        elif name == b"EMC" and open_ids:
+            open_ids.pop()
+
+    def text(piece, *_):
+        mcid = next((m for m in reversed(open_ids) if m is not None), None)
+        if mcid is not None:
+            texts[mcid] = texts.get(mcid, "") + piece
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return texts
+
+
+def tagged_languages(path: Path) -> list[tuple[str, str]]:
+    """Return (language, text) for each structure element with a /Lang of its own, in tree order."""
+    reader = PdfReader(path)
+    pages = {page.indirect_reference.idnum: index for index, page in enumerate(reader.pages)}
+    texts = marked_texts(reader)
+    found = []
+    stack = [reader.trailer["/Root"]["/StructTreeRoot"].get_object()]
+    while stack:
+        element = stack.pop()
+        kids = element.get("/K")
+        kids = [k.get_object() if isinstance(k, IndirectObject) else k for k in (kids if isinstance(kids, list) else [kids] if kids is not None else [])]
+        if "/Lang" in element and "/Pg" in element:
+            page = pages[element.raw_get("/Pg").idnum]
+            found.append((str(element["/Lang"]), "".join(texts.get((page, k), "") for k in kids if isinstance(k, int)).strip()))
+        stack.extend(k for k in reversed(kids) if isinstance(k, DictionaryObject))
+    return found

@@ -1,36 +1,36 @@
-"""PDF/UA-1 rules checked with our own checker (tests/pdfua.py) on the sample's screen PDFs."""
+"""PDF/UA-1 rules checked with our own checker (tests/pdfua.py) on every screen PDF of the sample and the world fixture."""
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from booklet import pipeline
 from booklet.pipeline import BuildOptions
 
-from .pdfua import check
+from .pdfua import check, tagged_languages
 
 pytestmark = pytest.mark.engines
 
-SAMPLE = Path(__file__).parent.parent
+SAMPLE_TAGS = ["en", "az", "tr", "ru", "fr", "de", "es", "ar"]
+WORLD_TAGS = ["en", "hi", "th", "he", "fa", "ja", "pt-BR"]
 
 
-@pytest.mark.parametrize("lang", ["en", "ar"])
-def test_screen_pdf_breaks_no_checked_pdfua_rule(lang, tmp_path):
-    out = tmp_path / "out"
-    pipeline.build(SAMPLE, out, BuildOptions(langs=[lang], formats=["pdf"], jobs=1, force=True))
-    assert check(out / f"khojaly-1992-{lang}.pdf") == []
+@pytest.mark.parametrize("tag", SAMPLE_TAGS)
+def test_sample_screen_pdf_breaks_no_checked_pdfua_rule(sample_build, tag):
+    assert check(sample_build[1] / f"khojaly-1992-{tag}.pdf") == []
 
 
-@pytest.mark.parametrize("lang", ["en", "ar"])
-def test_links_are_described_by_their_target_not_its_id(lang, tmp_path):
+@pytest.mark.parametrize("tag", WORLD_TAGS)
+def test_world_screen_pdf_breaks_no_checked_pdfua_rule(world_build, tag):
+    assert check(world_build[1] / f"world-{tag}.pdf") == []
+
+
+@pytest.mark.parametrize("tag", ["en", "ar"])
+def test_links_are_described_by_their_target_not_its_id(sample_build, tag):
     from pypdf import PdfReader
 
-    out = tmp_path / "out"
-    pipeline.build(SAMPLE, out, BuildOptions(langs=[lang], formats=["pdf"], jobs=1, force=True))
-    links = [a.get_object() for page in PdfReader(out / f"khojaly-1992-{lang}.pdf").pages for a in page.get("/Annots") or []]
+    links = [a.get_object() for page in PdfReader(sample_build[1] / f"khojaly-1992-{tag}.pdf").pages for a in page.get("/Annots") or []]
     described = {str(a["/Dest"]): str(a["/Contents"]) for a in links if "/Dest" in a}
-    assert described["sources"] == {"en": "Sources", "ar": "المصادر"}[lang]
+    assert described["sources"] == {"en": "Sources", "ar": "المصادر"}[tag]
     assert len(described) == 10 and all(text != name for name, text in described.items())
 
 
@@ -42,3 +42,15 @@ def test_the_checker_names_the_rules_weasyprint_alone_breaks(tmp_path):
     path = tmp_path / "plain.pdf"
     HTML(string=html).write_pdf(path, pdf_variant="pdf/ua-1")
     assert sorted({failure.rule for failure in check(path)}) == ["7.18.5-2", "7.3-1"]
+
+
+def test_words_in_another_language_carry_it_in_the_tag_tree(project):
+    """A [words]{lang=xx} span inside a translation and an untranslated template string: /Lang on their elements."""
+    root = project("multilingual")
+    catalog = root / "locales" / "ar" / "LC_MESSAGES" / "booklet.po"
+    text = catalog.read_text(encoding="utf-8")
+    text = text.replace('msgid "The assault."\nmsgstr "', 'msgid "The assault."\nmsgstr "[The Washington Post]{lang=en}: ', 1)
+    text = text.replace('msgid "Edition date"\nmsgstr "تاريخ الطبعة"', 'msgid "Edition date"\nmsgstr ""', 1)
+    catalog.write_text(text, encoding="utf-8")
+    pipeline.build(root, root / "dist", BuildOptions(langs=["ar"], formats=["pdf"], jobs=1))
+    assert tagged_languages(root / "dist" / "multi-ar.pdf") == [("en", "The Washington Post"), ("en", "Edition date")]
