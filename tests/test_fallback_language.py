@@ -130,7 +130,7 @@ def test_an_untranslated_template_string_is_marked_english_in_every_format(fallb
     epub = _epub_pages(out / "multi-ar.epub")
     assert term in web
     assert term in epub["EPUB/sources.xhtml"]
-    assert term in typeset_html["ar"], "the PDF's HTML: WeasyPrint tags the span (its tag tree has no /Lang yet)"
+    assert term in typeset_html["ar"], "the PDF's HTML (its /Lang in the tag tree: tests/test_pdfua.py)"
     assert f"<figcaption>{MARK}Read and download this booklet in other languages:</span>" in typeset_html["ar"]
     assert "<dt>الناشر</dt>" in web, "a translated template string carries the page's language"
     for page in (web, *epub.values(), typeset_html["ar"]):
