@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 
 from booklet.i18n import catalog_path
-from booklet.serve import changed_languages, serve
+from booklet.serve import Preview, changed_languages, serve
 
 
 def fetch(url: str) -> str:
@@ -64,3 +64,22 @@ def test_saved_translation_appears_and_errors_show_in_a_banner(project, tmp_path
     finally:
         stop.set()
         thread.join(timeout=30)
+
+
+def test_serve_rebuilds_a_save_made_during_its_first_build(project, tmp_path, monkeypatch):
+    root = project("multilingual")
+    po = catalog_path(root, "ru")
+    calls, stop = [], threading.Event()
+
+    def rebuild(preview, langs=None):
+        """Record the build; during the first one, the translator saves the Russian catalog."""
+        calls.append(langs)
+        if len(calls) == 1:
+            po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Жертвы"', 'msgstr "Погибшие"'), encoding="utf-8")
+        else:
+            stop.set()
+
+    monkeypatch.setattr(Preview, "rebuild", rebuild)
+    threading.Timer(10, stop.set).start()   # without a baseline taken before the first build, the save is never seen
+    serve(root, tmp_path / "preview", ["ru"], 0, io.StringIO(), stop=stop)
+    assert calls == [None, ["ru"]]
