@@ -14,7 +14,7 @@ from translate.storage import po as ttk
 
 from booklet import catalogs
 from booklet.i18n import catalog_path, load_catalog, template_path
-from booklet.pofile import dump, read_po_file, to_catalog
+from booklet.pofile import Entry, PoFile, dump, read_po_file, to_catalog
 from booklet.pomerge import merge
 
 from .conftest import PROJECT_ROOT
@@ -219,3 +219,26 @@ def test_catalog_saved_by_translate_toolkit_is_updated_with_no_change_beyond_the
     new = [read_po_file(block.encode()).entries[0] for block in _blocks(ours) if block not in _blocks(saved)]
     assert [(e.msgid, e.fuzzy, e.obsolete) for e in new] == [(entry.msgid, True, False), (removed, False, True)]
     assert len(_blocks(ours)) == len(_blocks(saved)) and sum(b not in _blocks(ours) for b in _blocks(saved)) == 2
+
+
+def test_control_escapes_are_written_as_msgcat_writes_them(tmp_path):
+    header = Entry(msgid="", msgstr=["Content-Type: text/plain; charset=UTF-8\n"])
+    text = "bell\a vtab\v feed\f back\b tab\t return\r"
+    written = dump(PoFile([header, Entry(msgid=text, msgstr=[text.upper()])]))
+    assert b'msgid "bell\\a vtab\\v feed\\f back\\b tab\\t return\\r"\n' in written
+    (tmp_path / "e.po").write_bytes(written)
+    assert subprocess.run(["msgcat", str(tmp_path / "e.po")], capture_output=True, check=True).stdout == written
+    assert read_po_file(written).entries[1].msgid == text
+
+
+def test_a_percent_sign_in_content_is_not_a_format_string_so_msgfmt_accepts_the_translation(make_project, tmp_path):
+    root = make_project({"content/sections/first.yaml": "title: The first chapter\nblocks:\n"
+                                                         "  - paragraph: Turnout was 95% in 1991, 100 % of the town.\n"})
+    catalogs.extract(root)
+    catalogs.init(root, "fr")
+    po = read_po_file(catalog_path(root, "fr").read_bytes())
+    (entry,) = [e for e in po.entries if e.msgid.startswith("Turnout")]
+    assert entry.flags == ["no-python-format"]
+    entry.msgstr = ["La participation était de 95 % en 1991, 100 % de la ville."]
+    catalog_path(root, "fr").write_bytes(dump(po))
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(catalog_path(root, "fr"))], check=True)
