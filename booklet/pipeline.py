@@ -192,6 +192,13 @@ def build_language(task: LanguageTask, on_stage: Callable[[str], None] = lambda 
     """Render one language once and write each requested format from that rendering."""
     log.info("Rendering %s", task.lang)
     on_stage("render")
+    job = language_job(task)
+    outputs = write_formats(job, task.formats, task.pdf_variant, on_stage)   # one typesetting for every format
+    return LanguageResult(task.lang, tuple(outputs), dict(task.counts))
+
+
+def language_job(task: LanguageTask) -> LanguageJob:
+    """Render one language: its view, its own template environment, and what the formats read."""
     translator = Translator(task.lang, task.catalog, task.booklet.root, use_fuzzy=task.draft, unusable=task.unusable)
     view = render_view(task.booklet, translator, draft=task.draft)
     dirs = template_dirs(task.booklet.root)
@@ -199,9 +206,7 @@ def build_language(task: LanguageTask, on_stage: Callable[[str], None] = lambda 
     # Template strings shown in the source language carry its lang and dir, as on the download page.
     env.install_gettext_translations(MarkedTranslator(task.lang, task.catalog, task.booklet.root, task.booklet.source_language,
                                                       use_fuzzy=task.draft, unusable=task.unusable), newstyle=True)
-    job = LanguageJob.of(task.booklet, view, env, translator, task.out_dir, task.timestamp, dirs, task.published)
-    outputs = write_formats(job, task.formats, task.pdf_variant, on_stage)   # one typesetting for every format
-    return LanguageResult(task.lang, tuple(outputs), dict(task.counts))
+    return LanguageJob.of(task.booklet, view, env, translator, task.out_dir, task.timestamp, dirs, task.published)
 
 
 def select_languages(booklet: Booklet, requested: Sequence[str] | None) -> list[str]:
