@@ -363,3 +363,29 @@ def test_cli_says_when_the_booklet_is_printed_at_reduced_scale(make_project, tmp
     config.write_text(config.read_text(encoding="utf-8") + "page_size: A4\n", encoding="utf-8")
     assert cli.main(["--source", str(root), "build", "--format", "booklet", "--out", str(tmp_path / "out"), "--jobs", "1"]) == 0
     assert "booklet: A4 pages are printed two-up on A4 sheets at 71 % " in capsys.readouterr().out
+
+
+# --- the chart ----------------------------------------------------------------------------------
+
+CHART_VALUES = ["613", "106", "63", "70", "487", "1,275", "150", "8", "25", "130"]
+
+
+def _chart_figures(pdf: Path) -> list[tuple[float, float]]:
+    """Return (xMin, xMax) of the sample chart's ten figures, from poppler's word boxes, in order."""
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', text)
+    figures = [(float(x0), float(x1), word) for x0, x1, word in words if word in CHART_VALUES]
+    for start in range(len(figures) - len(CHART_VALUES) + 1):
+        if [word for _x0, _x1, word in figures[start:start + len(CHART_VALUES)]] == CHART_VALUES:
+            return [(x0, x1) for x0, x1, _word in figures[start:start + len(CHART_VALUES)]]
+    raise AssertionError("the chart's figures were not found")
+
+
+@pytest.mark.engines
+@pytest.mark.parametrize("tag", ["en", "az", "ar"])
+def test_chart_figures_are_aligned_on_the_units_digit_in_every_direction(sample_build, tag):
+    """Digits run left to right in Arabic too: the figures' right edges line up (az, tr, ar once had them ragged)."""
+    rights = [right for _left, right in _chart_figures(sample_build[1] / f"khojaly-1992-{tag}.pdf")]
+    assert max(rights) - min(rights) < 0.5
