@@ -1,6 +1,7 @@
 """A PDF/UA-1 rule checker of our own (veraPDF cannot be installed here), naming veraPDF's rule ids."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,23 @@ class Failure:
 def check(path: Path) -> list[Failure]:
     """Return every failure of the checked PDF/UA-1 rules in the PDF at ``path``."""
     reader = PdfReader(path)
-    return [*_document_rules(reader), *_page_rules(reader), *_structure_rules(reader)]
+    return [*_document_rules(reader), *_page_rules(reader), *_content_rules(reader), *_structure_rules(reader)]
+
+
+#: Strings and dictionary brackets of a content stream (their bytes are no operators), and painting operators.
+_NOT_OPERATORS = re.compile(rb"<<|>>|<[0-9A-Fa-f\s]*>|\((?:\\.|[^\\)])*\)")
+_PAINTING = {b"TJ", b"Tj", b"'", b'"', b"f", b"F", b"f*", b"S", b"s", b"B", b"B*", b"b", b"b*", b"Do", b"sh", b"BI"}
+
+
+def _content_rules(reader: PdfReader):
+    """7.1-3 everything painted is inside marked content: tagged as real content or marked as an Artifact."""
+    for number, page in enumerate(reader.pages, 1):
+        depth, contents = 0, page.get_contents()
+        for token in _NOT_OPERATORS.sub(b" ", contents.get_data() if contents is not None else b"").split():
+            depth += (token in (b"BDC", b"BMC")) - (token == b"EMC")
+            if depth == 0 and token in _PAINTING:
+                yield Failure("7.1-3", f"page {number}: {token.decode()} outside marked content")
+                break
 
 
 def _document_rules(reader: PdfReader):

@@ -6,7 +6,7 @@ import pytest
 from booklet import pipeline
 from booklet.pipeline import BuildOptions
 
-from .pdfua import check, tagged_languages
+from .pdfua import Failure, check, tagged_languages
 
 pytestmark = pytest.mark.engines
 
@@ -42,6 +42,15 @@ def test_the_checker_names_the_rules_weasyprint_alone_breaks(tmp_path):
     path = tmp_path / "plain.pdf"
     HTML(string=html).write_pdf(path, pdf_variant="pdf/ua-1")
     assert sorted({failure.rule for failure in check(path)}) == ["7.18.5-2", "7.3-1"]
+
+
+def test_the_checker_finds_unmarked_content_in_an_untagged_pdf(tmp_path):
+    from weasyprint import HTML
+
+    path = tmp_path / "untagged.pdf"
+    HTML(string='<html lang="en"><head><title>T</title></head><body><p>Text</p></body></html>').write_pdf(path)
+    assert [f for f in check(path) if f.rule in ("7.1-1", "7.1-3")] == [
+        Failure("7.1-3", "page 1: TJ outside marked content"), Failure("7.1-1", "no StructTreeRoot")]
 
 
 def test_words_in_another_language_carry_it_in_the_tag_tree(project):
