@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from babel.localedata import locale_identifiers
 from babel.messages.plurals import get_plural
 
 #: The numbers every rule is evaluated on.
@@ -104,7 +105,10 @@ def parse_expression(text: str) -> Expression:
     """Parse a gettext plural expression into a function of n; raise PluralError on a syntax error."""
     tokens = _tokenize(text)
     parser = _Parser(tokens, text)
-    expression = parser.conditional()
+    try:
+        expression = parser.conditional()
+    except RecursionError:                             # thousands of nested parentheses, ! or ?: in a hostile catalog
+        raise PluralError("the plural expression is nested too deeply") from None
     if parser.position < len(tokens):
         raise PluralError(f"unexpected {tokens[parser.position][0]!r} at character {tokens[parser.position][1] + 1}"
                           f" of the plural expression")
@@ -216,15 +220,21 @@ class Reference:
 
 def references(lang: str) -> list[Reference]:
     """Return the numberings accepted for ``lang``: Babel's CLDR formula, and the same with only the forms whole
-    numbers up to 1000 take (renumbered in order: CLDR's "many" of fr/es/it/pt is for millions)."""
-    babel_rule = parse_plural_forms(get_plural(lang).plural_forms)
-    forms = babel_rule.forms()
-    found = [Reference(babel_rule.nplurals, tuple(forms))]
-    taken = sorted(set(forms))
-    whole = Reference(len(taken), tuple(taken.index(index) for index in forms))
-    if whole != found[0]:
-        found.append(whole)
+    numbers up to 1000 take (renumbered in order: CLDR's "many" of fr/es/it/pt is for millions); for a language
+    without a region, its regions' rules too (GNU gettext writes Portugal's rule for ``pt``)."""
+    found: list[Reference] = []
+    for variant in [lang, *(sorted(i for i in locale_identifiers() if i.startswith(lang + "_")) if "_" not in lang else [])]:
+        found += [r for r in dict.fromkeys(_numberings(get_plural(variant).plural_forms)) if r not in found]
     return found
+
+
+@functools.lru_cache(maxsize=None)
+def _numberings(plural_forms: str) -> tuple[Reference, ...]:
+    """Return the numbering of a CLDR formula and the one with only the forms whole numbers take (each formula once)."""
+    babel_rule = parse_plural_forms(plural_forms)
+    forms = babel_rule.forms()
+    taken = sorted(set(forms))
+    return Reference(babel_rule.nplurals, tuple(forms)), Reference(len(taken), tuple(taken.index(index) for index in forms))
 
 
 def _spelling(expression: str) -> str:
@@ -260,11 +270,11 @@ def compare_with_cldr(lang: str, rule: PluralRule) -> tuple[str, str] | None:
         counts = " or ".join(str(r.nplurals) for r in accepted)
         return ("warning", f"Plural-Forms declares {rule.nplurals} form{'s' if rule.nplurals > 1 else ''}; {lang} has {counts} "
                            f"in CLDR ({expected})")
-    reference = same_count[0]
     forms = rule.forms()
-    wrong = [n for n in SAMPLE if forms[n] != reference.forms[n]]
-    if not wrong:
+    if any(all(forms[n] == reference.forms[n] for n in SAMPLE) for reference in same_count):
         return None
+    reference = same_count[0]
+    wrong = [n for n in SAMPLE if forms[n] != reference.forms[n]]
     first = wrong[0]
     return ("error", f"Plural-Forms gives a different form than CLDR's rule for {lang} for {len(wrong)} of the numbers "
                      f"0–{SAMPLE[-1]} (for {first}: msgstr[{forms[first]}], CLDR: msgstr[{reference.forms[first]}]); "
