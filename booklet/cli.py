@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TextIO
 
 from . import catalogs, pipeline, review, shards
-from .content import load_booklet
 from .errors import BookletError, Problem
 from .formats import FORMATS, PDF_VARIANTS
 from .imposition import describe_page_count, layout_pages, office_sheet_note
@@ -157,7 +156,7 @@ def _build(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO)
     _print_problems(report.warnings, root, stderr)
     print(summary_table(report), file=stdout)
     if any(o.format == "booklet" for result in report.results for o in result.outputs):
-        note = office_sheet_note(load_booklet(root).page_size)   # A4/letter booklets are printed at reduced scale
+        note = office_sheet_note(report.page_size)   # A4/letter booklets are printed at reduced scale
         if note:
             print(note, file=stdout)
     return 0

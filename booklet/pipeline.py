@@ -83,6 +83,8 @@ class BuildReport:
     results: tuple[LanguageResult, ...]
     rebuilt: tuple[str, ...]
     warnings: tuple[Problem, ...]
+    #: The booklet's page size (the CLI's note on printing the office booklet), so nobody loads the booklet again.
+    page_size: str = "A5"
 
     @property
     def files(self) -> int:
@@ -179,7 +181,7 @@ def _report(booklet: Booklet, out_dir: Path, results: Sequence[LanguageResult], 
     found = [*warnings, *translation_warnings(booklet, results), *page_count_warnings(booklet, results, manifest), *written]
     if strict and found:
         raise BookletError([*found, Problem(Location(Path("--strict")), f"{len(found)} warnings and --strict is set; nothing was published")])
-    return BuildReport(out_dir, tuple(results), tuple(rebuilt), tuple(found))
+    return BuildReport(out_dir, tuple(results), tuple(rebuilt), tuple(found), booklet.page_size)
 
 
 def _moved(result: LanguageResult, staging: Path, out_dir: Path) -> LanguageResult:
