@@ -119,6 +119,9 @@ class Generator:
             order.append(file_name)
         for name in self.front + self.back:
             shutil.copyfile(self.sample / "content" / "sections" / f"{name}.yaml", content / f"{name}.yaml")
+        for entry in (self.sample / "content").iterdir():        # images and other files the sections refer to
+            if entry.is_dir() and entry.name != "sections":
+                shutil.copytree(entry, folder / "content" / entry.name, dirs_exist_ok=True)
         order += self.back
         (folder / "content" / "booklet.yaml").write_text(replace_sections(self.meta_text, order), encoding="utf-8")
         return {"sections": len(order), "chapters": sections}
