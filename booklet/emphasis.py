@@ -31,7 +31,8 @@ CSS = {
     "underline": ("em { font-style: normal; text-decoration: underline dotted; text-decoration-thickness: 0.08em; }\n"
                   "strong { font-weight: inherit; text-decoration: underline; text-decoration-thickness: 0.08em; }\n"),
 }
-UPRIGHT = "figure.quote blockquote, cite, .source-title, section.cover p { font-style: normal; }\n"
+UPRIGHT = ("figure.quote blockquote, cite, .source-title, section.cover p, .back-cover-line,\n"
+           "section.cover p:not(.cover-subtitle):not(.cover-publisher) { font-style: normal; }\n")
 
 
 def script_of(lang: str) -> str:
