@@ -80,3 +80,11 @@ def test_epub_and_web_carry_the_same_emphasis_rule(world_all, lang):
         assert rule in css
         assert css.index(rule) > css.index("em { font-style: italic; }")   # after the default, so it wins
         assert "cite, .source-title" in css                                  # no reading system fakes a slant
+
+
+@pytest.mark.engines
+@pytest.mark.parametrize("lang", ["hi", "fa"])
+def test_cover_line_is_upright_in_the_web_edition_as_in_the_pdf(world_all, lang):
+    css = (world_all / f"world-{lang}" / "style.css").read_text(encoding="utf-8")
+    selector = "section.cover p:not(.cover-subtitle):not(.cover-publisher)"
+    assert css[css.rindex(selector):].split("}", 1)[0].endswith("{ font-style: normal; ")   # the last rule wins
