@@ -1,9 +1,14 @@
-// Open pages in Debian's headless Chromium (puppeteer-core from .tools/, no downloaded browser) and report, per page
-// and width: axe-core's WCAG 2.2 AA violations, the page's language after any redirect, lines that start with «·»,
-// horizontal scrolling, and (optionally) a screenshot. Input on stdin, JSON:
-//   {"tools": ".tools/node_modules", "chromium": "/usr/bin/chromium", "lang": "ru" | null,
-//    "widths": [360, 1280], "pages": ["/abs/index.html", ...], "shots": "/abs/folder" | null}
-// Output on stdout, JSON: {"axe": "4.x", "results": [{page, width, url, lang, dir, h1, h2, violations: [...], dotStarts, scroll}]}
+// Open pages in Debian's headless Chromium (puppeteer-core from .tools/, no downloaded browser), all in one browser with
+// a few tabs, and report, per page and width: axe-core's WCAG 2.2 AA violations, the page's language after any redirect,
+// lines that start with «·», horizontal scrolling, what Tab reaches and whether each focused element shows a ring, and
+// (optionally) a screenshot. Each page is loaded once and measured at each width in turn. Input on stdin, JSON:
+//   {"tools": ".tools/node_modules", "chromium": "/usr/bin/chromium", "lang": "sv-SE" | null (the browser's --lang),
+//    "tabs": 2, "shots": "/abs/folder" | null,
+//    "visits": [{"page": "/abs/index.html", "lang": "fa-IR" | null (this visit's Accept-Language and
+//                navigator.languages, as a browser set to that language sends them), "widths": [360, 1280],
+//                "axe": true, "keys": true}, ...]}
+// Output on stdout, JSON: {"axe": "4.x", "results": [{page, asked, width, url, lang, dir, h1, h2, list, violations: [...],
+//   dotStarts, scroll, keys: {links, reached, first, unreached: [...], noRing: [...]} | null}]}, in the order of the visits.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -32,47 +37,114 @@ function dotStarts() {
   return found;
 }
 
+// In the page: record each element that receives focus, with whether it shows a focus ring: the browser's own ring
+// (outline-style auto), or an outline at least 2 px wide whose colour has a contrast of at least 3:1 with the
+// background behind the element (WCAG 2.2 1.4.11).
+function watchFocus() {
+  const channels = (color) => (color.match(/[\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => [r, g, b].map((c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = (element) => {
+    for (let e = element.parentElement; e; e = e.parentElement) {
+      const c = channels(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || c[3] > 0) return c;
+    }
+    return [255, 255, 255];
+  };
+  window.__focused = [];
+  document.addEventListener("focusin", (event) => {
+    const element = event.target, style = getComputedStyle(element);
+    const [a, b] = [luminance(channels(style.outlineColor)), luminance(background(element))];
+    const contrast = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const ring = style.outlineStyle === "auto" || (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2 && contrast >= 3);
+    window.__focused.push({ element, ring, label: element.outerHTML.slice(0, 120) });
+  });
+}
+
+// In the page: the links a keyboard user must reach (shown, with an address), and what Tab reached.
+function keyReport() {
+  const shown = (a) => { const s = getComputedStyle(a); return s.visibility !== "hidden" && s.display !== "none" && a.getClientRects().length; };
+  const links = Array.from(document.querySelectorAll("a[href]")).filter(shown);
+  const reached = new Set(window.__focused.map((f) => f.element));
+  return { links: links.length, reached: links.filter((a) => reached.has(a)).length,
+           first: window.__focused.length ? window.__focused[0].label : null,
+           unreached: links.filter((a) => !reached.has(a)).map((a) => a.outerHTML.slice(0, 120)),
+           noRing: [...new Set(window.__focused.filter((f) => !f.ring).map((f) => f.label))] };
+}
+
+async function visit(tab, job, axeSource, item) {
+  const { page, session } = tab;
+  const results = [];
+  const asked = item.lang || (tab.overridden ? job.lang || "en-US" : null);
+  if (asked) {
+    await tab.session.send("Network.setUserAgentOverride", { userAgent: tab.userAgent, acceptLanguage: asked });
+    tab.overridden = true;
+  }
+  await page.setViewport({ width: item.widths[0], height: 900 });
+  await page.goto("file://" + item.page, { waitUntil: "load" });
+  await page.waitForFunction(() => document.readyState === "complete" && document.fonts.status === "loaded");
+  if (item.axe) await page.addScriptTag({ content: axeSource });
+  for (const [index, width] of item.widths.entries()) {
+    if (index) await page.setViewport({ width, height: 900 });
+    await page.evaluate(() => document.fonts.ready);
+    const axe = item.axe ? await page.evaluate((tags) => axe.run(document, { runOnly: { type: "tag", values: tags },
+                                                                                resultTypes: ["violations"] }), TAGS) : null;
+    let keys = null;
+    if (item.keys && !index) {
+      await page.evaluate(`(${watchFocus.toString()})()`);
+      const stops = await page.evaluate(() => document.querySelectorAll("a[href], [tabindex]").length);
+      const press = { key: "Tab", code: "Tab", windowsVirtualKeyCode: 9, nativeVirtualKeyCode: 9 };   // sent at once, handled in order
+      await Promise.all(Array.from({ length: stops + 2 }, () => [
+        session.send("Input.dispatchKeyEvent", { type: "rawKeyDown", ...press }),
+        session.send("Input.dispatchKeyEvent", { type: "keyUp", ...press })]).flat());
+      keys = await page.evaluate(`(${keyReport.toString()})()`);
+      await page.evaluate(() => { document.activeElement.blur(); window.scrollTo(0, 0); });
+    }
+    const facts = await page.evaluate(`(${dotStarts.toString()})()`).then((dots) => page.evaluate((dots) => ({
+      url: location.href, lang: document.documentElement.lang, dir: document.documentElement.dir,
+      h1: ((document.querySelector("h1") || {}).textContent || "").trim(),
+      h2: ((document.querySelector("h2") || {}).textContent || "").trim(), dotStarts: dots,
+      list: document.querySelector("ol") ? getComputedStyle(document.querySelector("ol")).listStyleType : null,
+      scroll: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+    }), dots));
+    if (job.shots) {
+      const shown = decodeURIComponent(new URL(page.url()).pathname);
+      const name = path.basename(path.dirname(shown)) + "-" + path.basename(shown, ".html") + `-${width}.png`;
+      await page.screenshot({ path: path.join(job.shots, name), fullPage: true });
+    }
+    results.push({ page: item.page, asked: asked || job.lang, width, ...facts, keys,
+                   violations: axe ? axe.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+                     nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + ": " + n.failureSummary) })) : [] });
+  }
+  return results;
+}
+
 async function main() {
   const job = JSON.parse(fs.readFileSync(0, "utf8"));
   const puppeteer = require(path.join(job.tools, "puppeteer-core"));
   const axeSource = fs.readFileSync(path.join(job.tools, "axe-core", "axe.min.js"), "utf8");
   const axeVersion = JSON.parse(fs.readFileSync(path.join(job.tools, "axe-core", "package.json"), "utf8")).version;
   const args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync",
-                "--hide-scrollbars", "--allow-file-access-from-files"];
+                "--disable-component-update", "--hide-scrollbars", "--allow-file-access-from-files"];
   if (job.lang) args.push(`--lang=${job.lang}`, `--accept-lang=${job.lang}`);
   const browser = await puppeteer.launch({ executablePath: job.chromium, headless: true, args,
                                            env: { ...process.env, LANGUAGE: job.lang || "en" } });
-  const results = [];
-  try {
-    for (const file of job.pages) {
-      for (const width of job.widths) {
-        const page = await browser.newPage();
-        await page.setViewport({ width, height: 900 });
-        await page.goto("file://" + file, { waitUntil: "load" });
-        await page.waitForNetworkIdle({ idleTime: 200 }).catch(() => {});
-        await page.evaluate(() => document.fonts.ready);
-        await page.addScriptTag({ content: axeSource });
-        const axe = await page.evaluate((tags) => axe.run(document, { runOnly: { type: "tag", values: tags } }), TAGS);
-        const facts = await page.evaluate(`(${dotStarts.toString()})()`).then((dots) => page.evaluate((dots) => ({
-          url: location.href, lang: document.documentElement.lang, dir: document.documentElement.dir,
-          h1: ((document.querySelector("h1") || {}).textContent || "").trim(),
-          h2: ((document.querySelector("h2") || {}).textContent || "").trim(), dotStarts: dots,
-          scroll: document.documentElement.scrollWidth > document.documentElement.clientWidth,
-        }), dots));
-        if (job.shots) {
-          const shown = decodeURIComponent(new URL(page.url()).pathname);
-          const name = path.basename(path.dirname(shown)) + "-" + path.basename(shown, ".html") + `-${width}.png`;
-          await page.screenshot({ path: path.join(job.shots, name), fullPage: true });
-        }
-        results.push({ page: file, width, ...facts, violations: axe.violations.map((v) => ({
-          id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + ": " + n.failureSummary) })) });
-        await page.close();
-      }
+  const done = new Array(job.visits.length);
+  let next = 0;
+  async function worker() {   // one tab: the same renderer keeps axe-core compiled from page to page
+    const page = await browser.newPage();
+    const tab = { page, session: await page.createCDPSession(), userAgent: await browser.userAgent(), overridden: false };
+    while (next < job.visits.length) {
+      const index = next++;
+      done[index] = await visit(tab, job, axeSource, job.visits[index]);
     }
+  }
+  try {
+    await Promise.all(Array.from({ length: Math.min(job.tabs || 1, job.visits.length) }, worker));
   } finally {
     await browser.close();
   }
-  process.stdout.write(JSON.stringify({ axe: axeVersion, results }));
+  process.stdout.write(JSON.stringify({ axe: axeVersion, results: done.flat() }));
 }
 
 main().catch((error) => { console.error(error && error.stack || String(error)); process.exit(1); });
