@@ -53,4 +53,4 @@ def test_our_layout_of_the_shipped_catalogs_equals_msgcat(folder):
             entry.raw = {}     # forget the lines read: every entry laid out by our writer
         expected = subprocess.run(["msgcat", str(path)], capture_output=True, check=True).stdout
         assert (path.name, dump(po).decode()) == (path.name, expected.decode()), path
-        assert path.read_bytes() == expected, f"{path} is not laid out as msgcat lays it out"
+        assert path.read_bytes() == expected, f"{path} is not laid out as msgcat lays it out (msgcat -o FILE FILE fixes it)"
