@@ -7,10 +7,10 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from . import catalogs, pipeline, review, shards
-from .errors import BookletError, Problem
+from .errors import BookletError, Location, Problem
 from .formats import FORMATS, PDF_VARIANTS
 from .imposition import describe_page_count, layout_pages, office_sheet_note
 from .languages import bcp47, parse_language
@@ -31,9 +31,19 @@ def _languages(value: str) -> list[str]:
     return [parse_language(code) or code for code in _split(value)]
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose mistakes are problems like any other (exit 1), not argparse's exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise the mistake as one problem located at the option it names, or at the command."""
+        option, _, reason = message.partition(": ") if message.startswith("argument ") else ("", "", message)
+        where = option.removeprefix("argument ").split("/")[0] if option else self.prog
+        raise BookletError([Problem(Location(Path(where)), f"{reason} (see {self.prog} --help)")])
+
+
 def make_parser() -> argparse.ArgumentParser:
     """Create the argument parser with one sub-command per action."""
-    parser = argparse.ArgumentParser(prog="booklet", description="Build multilingual PDF and EPUB booklets from YAML and gettext catalogs.")
+    parser = _Parser(prog="booklet", description="Build multilingual PDF and EPUB booklets from YAML and gettext catalogs.")
     parser.add_argument("--source", type=Path, default=Path("."), help="booklet folder with content/ and locales/ (default: .)")
     commands = parser.add_subparsers(dest="command")
     _add_build_command(commands)
@@ -79,7 +89,11 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     argv = list(sys.argv[1:] if argv is None else argv)
     if not any(arg in COMMANDS for arg in argv) and "-h" not in argv and "--help" not in argv:
         argv = _insert_default_command(argv)
-    args = make_parser().parse_args(argv)
+    try:
+        args = make_parser().parse_args(argv)
+    except BookletError as error:   # an unknown option or choice: one line, exit 1 like every user mistake
+        _print_problems(error.problems, Path.cwd(), stderr)
+        return 1
     root = args.source.resolve()
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=stderr)
     try:

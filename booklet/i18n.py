@@ -5,6 +5,7 @@ translations is :mod:`booklet.translation`'s job.
 """
 from __future__ import annotations
 
+import io
 import textwrap
 from collections.abc import Iterable
 from pathlib import Path
@@ -65,13 +66,23 @@ def extract_messages(booklet: Booklet, template_dirs: Iterable[Path]) -> Catalog
     for value in translatable_texts(booklet):
         _add(catalog, msgid_of(value), (str(value.location.path), value.location.line), value.note, value.context)
     for folder, path in _template_files(template_dirs):
-        with path.open("rb") as handle:
-            for lineno, msgid, comments, context in babel_extract(
-                "jinja2", handle, comment_tags=("Translators:",), options=_JINJA_OPTIONS,
-            ):
-                shown = Path("templates") / path.relative_to(folder)
-                _add(catalog, msgid, (str(shown), lineno), " ".join(comments) or None, context)
+        shown = Path("templates") / path.relative_to(folder)
+        for lineno, msgid, comments, context in _template_messages(folder, path, shown):
+            _add(catalog, msgid, (str(shown), lineno), " ".join(comments) or None, context)
     return catalog
+
+
+def _template_messages(folder: Path, path: Path, shown: Path) -> list[tuple]:
+    """Extract one template's messages; a template that links out of its folder or is not UTF-8 is a located error."""
+    if not path.resolve().is_relative_to(folder.resolve()):     # never read what a symlink points to outside
+        raise BookletError([Problem(Location(shown), "template error: not allowed in a booklet's template: "
+                                    f"{path.relative_to(folder).as_posix()} is a link to a file outside the template folders")])
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BookletError([Problem(Location(shown, data[:error.start].count(b"\n") + 1), "file is not valid UTF-8")]) from None
+    return list(babel_extract("jinja2", io.BytesIO(data), comment_tags=("Translators:",), options=_JINJA_OPTIONS))
 
 
 _JINJA_OPTIONS = {"trimmed": "true", "newstyle_gettext": "true", "silent": "false", "extensions": "jinja2.ext.i18n"}

@@ -15,6 +15,12 @@ MAX_PIXELS = 40_000_000
 #: SVG elements that run code or embed other documents.
 SVG_FORBIDDEN = {"script", "foreignObject", "iframe", "embed", "object", "handler", "listener"}
 HREF_ATTRIBUTES = {"href", "{http://www.w3.org/1999/xlink}href"}
+#: SVG animation elements: animating a link or an event handler runs script without either being written out.
+SVG_ANIMATIONS = {"animate", "set", "animateMotion", "animateTransform", "animateColor"}
+#: A CSS url(…) in a style sheet, a style attribute or a presentation attribute (fill="url(…)"), and its target.
+CSS_URL = re.compile(r"url\s*\(\s*['\"]?\s*([^'\")\s]*)")
+#: A processing instruction other than the XML declaration (<?xml-stylesheet href=…?> loads a style sheet).
+PROCESSING_INSTRUCTION = re.compile(rb"<\?(?!xml[\s?])([\w.:-]*)")
 
 
 def image_problem(path: Path) -> str | None:
@@ -42,22 +48,39 @@ def svg_problem(data: bytes) -> str | None:
     """Return why an SVG is unsafe (script, event handler, external reference, entities), or None."""
     if re.search(rb"<!(DOCTYPE|ENTITY)", data, re.IGNORECASE):
         return "declares a DOCTYPE or entities, which SVG images must not"
+    if instruction := PROCESSING_INSTRUCTION.search(data):
+        return f"contains a processing instruction (<?{instruction[1].decode('ascii', 'replace')}?>), which SVG images must not"
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
         return f"is not well-formed XML ({exc})"
+    except (ValueError, LookupError) as exc:           # an encoding the XML parser cannot read (UTF-7, UTF-16 declared)
+        return f"cannot be read as XML ({exc})"
     for element in root.iter():
-        tag = element.tag.rsplit("}", 1)[-1]
-        if tag in SVG_FORBIDDEN:
-            return f"contains a <{tag}> element, which SVG images must not"
-        for name, value in element.attrib.items():
-            local = name.rsplit("}", 1)[-1]
-            if local.lower().startswith("on"):
-                return f"has an event handler ({local}=), which SVG images must not"
-            if name in HREF_ATTRIBUTES and not value.strip().startswith("#"):
-                return f"refers to an external resource ({value!r}); only #fragment references are allowed"
-        if tag == "style" and re.search(r"url\s*\(\s*['\"]?(?!#)|@import", element.text or ""):
-            return "has a stylesheet that loads an external resource"
+        if problem := _svg_element_problem(element):
+            return problem
+    return None
+
+
+def _svg_element_problem(element: ET.Element) -> str | None:
+    """Return why one SVG element is unsafe: a forbidden element, a handler, an external reference, or None."""
+    tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+    if tag in SVG_FORBIDDEN:
+        return f"contains a <{tag}> element, which SVG images must not"
+    for name, value in element.attrib.items():
+        local = name.rsplit("}", 1)[-1]
+        if local.lower().startswith("on"):
+            return f"has an event handler ({local}=), which SVG images must not"
+        if name in HREF_ATTRIBUTES and not value.strip().startswith("#"):
+            return f"refers to an external resource ({value!r}); only #fragment references are allowed"
+        for target in CSS_URL.findall(value):
+            if not target.startswith("#"):
+                return f"refers to an external resource ({target!r}); only #fragment references are allowed"
+    animated = element.get("attributeName", "").rsplit(":", 1)[-1].strip()
+    if tag in SVG_ANIMATIONS and (animated.lower() == "href" or animated.lower().startswith("on")):
+        return f"animates {animated}= with <{tag}>, which SVG images must not"
+    if tag == "style" and re.search(r"url\s*\(\s*['\"]?(?!#)|@import", element.text or ""):
+        return "has a stylesheet that loads an external resource"
     return None
 
 

@@ -295,9 +295,13 @@ def load_catalogs(booklet: Booklet, langs: Sequence[str]) -> dict[str, Catalog |
 def build_timestamp(booklet: Booklet) -> dt.datetime:
     """Return SOURCE_DATE_EPOCH as a UTC time, or midnight UTC of the edition date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
+    if not epoch:
+        return dt.datetime.combine(booklet.edition, dt.time(), dt.timezone.utc)
+    try:                                   # reproducible-builds.org: a malformed value is an error, not ignored
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return dt.datetime.combine(booklet.edition, dt.time(), dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise BookletError([Problem(Location(Path("SOURCE_DATE_EPOCH")), "must be a whole number of seconds since"
+                                    f" 1970-01-01 up to 253402300799 (9999-12-31), not {epoch!r}")]) from None
 
 
 def translation_warnings(booklet: Booklet, results: Sequence[LanguageResult]) -> list[Problem]:

@@ -86,7 +86,7 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
     (``lipsum.__globals__``, ``str.format`` tricks), and the loader refuses files that resolve
     outside their template folder (symlinks included).
     """
-    env = ImmutableSandboxedEnvironment(
+    env = BookletSandbox(
         loader=ConfinedLoader([str(d) for d in template_dirs]),
         autoescape=True,  # select_autoescape() would miss .xhtml (engine notes, pitfall 36)
         undefined=jinja2.StrictUndefined,
@@ -97,6 +97,24 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
     env.policies["ext.i18n.trimmed"] = True
     env.filters["qr_code"] = qr_code
     return env
+
+
+class BookletSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with ``*`` and ``**`` bounded: ``'x' * 10**10`` or ``10**10**8`` would exhaust the machine."""
+
+    intercepted_binops = frozenset({"*", "**"})
+    #: Longest text or list, and largest exponent, a template may compute.
+    MAX_LENGTH, MAX_EXPONENT = 1_000_000, 1000
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        """Compute ``left operator right``, refusing results too large for a booklet."""
+        if operator == "**" and isinstance(right, int | float) and abs(right) > self.MAX_EXPONENT:
+            raise jinja2.exceptions.SecurityError(f"an exponent above {self.MAX_EXPONENT} ({right})")
+        if operator == "*":
+            sized = [(s, n) for s, n in ((left, right), (right, left)) if isinstance(s, str | list | tuple) and isinstance(n, int)]
+            if sized and len(sized[0][0]) * sized[0][1] > self.MAX_LENGTH:
+                raise jinja2.exceptions.SecurityError(f"a repeated text or list longer than {self.MAX_LENGTH:,} items")
+        return super().call_binop(context, operator, left, right)
 
 
 class ConfinedLoader(jinja2.FileSystemLoader):
@@ -319,15 +337,22 @@ def render_installed(env: jinja2.Environment, name: str, **context: Any) -> str:
         raise BookletError([Problem(_template_location(error, name), f"template error: not allowed in a booklet's template: {error}")]) from None
     except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as error:
         raise BookletError([Problem(_template_location(error, name), f"template error: {error}")]) from None
+    except RecursionError as error:       # a template that includes itself, or a macro that calls itself, without end
+        where = _template_location(error, name, outermost=True)      # where the endless chain starts
+        raise BookletError([Problem(where, "template error: includes or calls itself without end")]) from None
+    except MemoryError as error:
+        raise BookletError([Problem(_template_location(error, name), "template error: needs more memory than the machine has")]) from None
 
 
-def _template_location(error: BaseException, name: str) -> Location:
-    """Find the template file and line of a render error from the traceback Jinja rewrote."""
+def _template_location(error: BaseException, name: str, outermost: bool = False) -> Location:
+    """Find the template file and line of a render error from the traceback Jinja rewrote (innermost, or outermost)."""
     tb = error.__traceback__
     found = Location(Path("templates") / name)
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith((".html", ".xhtml", ".css", ".svg")):
             found = Location(Path(filename), tb.tb_lineno)
+            if outermost:
+                break
         tb = tb.tb_next
     return found

@@ -166,7 +166,7 @@ def _font_files(ctx: Context, path: KeyPath, family: str) -> tuple[tuple[Path, .
         if message:
             return (), message, item if len(items) > 1 else path
         found.extend(files)
-    return tuple(found), None if found or not items else "a font needs at least one file", path
+    return tuple(found), None if found or ctx.r.get(path) != [] else "a font needs at least one file", path
 
 
 def _facts(ctx: Context, path: KeyPath) -> dict[str, tuple[int | float, str]]:

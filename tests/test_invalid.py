@@ -25,7 +25,7 @@ def overlay(case: str, tmp_path: Path) -> Path:
     root = tmp_path / case
     shutil.copytree(INVALID.parent / base, root)
     for path in (INVALID / case).rglob("*"):
-        if path.is_file() and path.name not in ("expected.txt", "base", "args", "xfail"):
+        if path.is_file() and path.name not in ("expected.txt", "base", "args", "env", "xfail"):
             target = root / path.relative_to(INVALID / case)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
@@ -33,8 +33,11 @@ def overlay(case: str, tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_invalid_booklet_reports_exact_problems(case, tmp_path):
+def test_invalid_booklet_reports_exact_problems(case, tmp_path, monkeypatch):
     root = overlay(case, tmp_path)
+    env_file = INVALID / case / "env"      # NAME=value lines: the environment the command runs in
+    for name, _, value in (line.partition("=") for line in (env_file.read_text().splitlines() if env_file.is_file() else [])):
+        monkeypatch.setenv(name, value)
     args_file = INVALID / case / "args"
     extra = args_file.read_text().split() if args_file.is_file() else ["build"]
     stdout, stderr = io.StringIO(), io.StringIO()

@@ -113,7 +113,7 @@ def has_back_cover(job: LanguageJob) -> bool:
 def render_document_html(job: LanguageJob) -> str:
     """Render the single HTML document that WeasyPrint typesets."""
     html = job.render("pdf/document.html", book=job.view, back_cover=has_back_cover(job),
-                      created=job.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+                      created=f"{job.timestamp.year:04d}-{job.timestamp:%m-%dT%H:%M:%SZ}")   # year 1 is 0001, not 1
     html = balance_cover_title(html, static_fonts(job.fonts), job.view.lang, PAGE_SIZES_MM[job.view.page_size][0])
     return protect_unbreakable_words(html)
 
