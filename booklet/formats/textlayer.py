@@ -34,6 +34,8 @@ from fontTools.ttLib import TTFont
 from weasyprint.formatting_structure.boxes import TextBox
 from weasyprint.text.fonts import get_hb_object_data
 
+#: Characters that only stretch a joining line (Arabic tatweel, N'Ko lajanyalan): never a glyph's own reading.
+STRETCHING = {"\u0640", "\u07fa"}
 #: GSUB lookups wrapped in an extension lookup (type 7) carry their real type inside.
 EXTENSION = 7
 
@@ -51,6 +53,17 @@ def glyph_texts(font_bytes: bytes, index: int = 0) -> dict[int, list[str]]:
         while _propagate(subtables, texts):
             pass
     return {gid[name]: candidates for name, candidates in texts.items() if name in gid}
+
+
+def nominal_texts(font_bytes: bytes, index: int = 0) -> dict[int, str]:
+    """Return the character each nominal glyph of the font stands for (its first in cmap, presentation forms left out)."""
+    font = TTFont(io.BytesIO(font_bytes), fontNumber=index, lazy=True)
+    gid = {name: number for number, name in enumerate(font.getGlyphOrder())}
+    found: dict[int, str] = {}
+    for codepoint, name in sorted(font.getBestCmap().items()):
+        if not is_presentation_form(codepoint) and name in gid:
+            found.setdefault(gid[name], chr(codepoint))
+    return found
 
 
 def is_presentation_form(codepoint: int) -> bool:
@@ -102,16 +115,24 @@ def _substitutions(table, texts: dict[str, list[str]]):
                     yield ligature.LigGlyph, "".join(texts[part][0] for part in parts)
 
 
-def right_text(shaped: str, candidates: list[str] | None) -> str:
+def right_text(shaped: str, candidates: list[str] | None, nominal: str | None = None) -> str:
     """Choose a glyph's text: WeasyPrint's cluster text when the font allows it, else the font's shortest reading.
 
-    A glyph first seen as the second glyph of a cluster (Thai «ำ» drawn as «ํ» and «า») got no text from
-    WeasyPrint; when the font gives it a reading of its own, that reading is kept, and /ActualText restores
-    the cluster (``add_actual_text``).
+    A glyph that the font reaches from several characters reads as its own (``nominal``, from cmap) when
+    it has one: Noto Sans Devanagari draws «ो» with the glyph of «ा», which WeasyPrint may have met first
+    in «ो». A glyph first seen as the second glyph of a cluster (Thai «ำ» drawn as «ํ» and «า») got no
+    text from WeasyPrint; when the font gives it a reading, that reading is kept. /ActualText restores
+    such clusters (``add_actual_text``). A tatweel only stretches a joining line: Amiri draws its glyph
+    for the kashidas it inserts, so there it stays nothing.
     """
-    if not candidates or (shaped in candidates and (shaped or not any(candidates))):
+    if not candidates:
         return shaped
-    return min((text for text in candidates if text), key=len, default="")
+    readings = [text for text in candidates if text and not set(text) <= STRETCHING]
+    if shaped == "" and readings:
+        return min(readings, key=len)
+    if shaped in candidates and nominal and shaped != nominal and nominal in candidates:
+        return nominal
+    return shaped if shaped in candidates else min(candidates, key=len)
 
 
 def finish_text_layer(document, pdf: pydyf.PDF) -> int:
@@ -133,8 +154,9 @@ def fix_text_layer(document, pdf: pydyf.PDF) -> dict[str, dict[int, str]]:
         if stream is None or font.bitmap or not font.to_unicode:
             maps[font.hash] = dict(font.to_unicode)
             continue
-        truth = glyph_texts(get_hb_object_data(font.hb_face), font.index)
-        maps[font.hash] = {glyph: right_text(text, truth.get(glyph)) for glyph, text in font.to_unicode.items()}
+        data = get_hb_object_data(font.hb_face)
+        truth, nominal = glyph_texts(data, font.index), nominal_texts(data, font.index)
+        maps[font.hash] = {glyph: right_text(text, truth.get(glyph), nominal.get(glyph)) for glyph, text in font.to_unicode.items()}
         _write_cmap(stream, maps[font.hash])
     return maps
 
