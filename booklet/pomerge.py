@@ -30,6 +30,7 @@ was made for); an older obsolete version does not come back over it.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 
 from .pofile import Entry, PoFile
@@ -47,7 +48,7 @@ def merge(catalog: PoFile, template: PoFile) -> PoFile:
     exact = {}
     for entry in definitions:
         exact.setdefault(entry.key, entry)
-    index = FuzzyIndex([e for e in definitions if e.msgstr[0] and not e.is_header])
+    index: FuzzyIndex | None = None   # built when a template entry first has no exact match
     nplurals = catalog.nplurals()
     used: set[int] = set()
     result: list[Entry] = []
@@ -57,6 +58,7 @@ def merge(catalog: PoFile, template: PoFile) -> PoFile:
         found = exact.get(ref.key)
         fuzzy = False
         if found is None and not ref.is_header:
+            index = index or FuzzyIndex([e for e in definitions if e.msgstr[0] and not e.is_header])
             found, fuzzy = index.search(ref.msgctxt, ref.msgid), True
         if found is None and not ref.is_header:
             result.append(_new_entry(ref, nplurals))
@@ -66,6 +68,12 @@ def merge(catalog: PoFile, template: PoFile) -> PoFile:
         result.append(_merge_entry(found, ref, fuzzy, nplurals))
     obsolete = [_obsolete(e) for e in definitions if id(e) not in used and not e.is_header and e.msgstr[0]]
     return PoFile(result + obsolete, catalog.charset, catalog.trailer)
+
+
+def _copy(entry: Entry) -> Entry:
+    """Return a copy of an entry whose lists can be changed (the lines it was read from are shared: never changed)."""
+    return dataclasses.replace(entry, msgstr=list(entry.msgstr), comments=list(entry.comments), extracted=list(entry.extracted),
+                               references=list(entry.references), flags=list(entry.flags))
 
 
 def _with_header(template: PoFile) -> PoFile:
@@ -89,7 +97,7 @@ def _in_template_charset(catalog: PoFile, template: PoFile) -> PoFile:
 
 def _new_entry(ref: Entry, nplurals: int) -> Entry:
     """Return a template entry that the catalog has nothing for."""
-    entry = copy.deepcopy(ref)
+    entry = _copy(ref)
     if entry.msgid_plural is not None and not any(entry.msgstr):
         entry.msgstr = [""] * nplurals
     entry.previous = None
@@ -98,7 +106,7 @@ def _new_entry(ref: Entry, nplurals: int) -> Entry:
 
 def _merge_entry(definition: Entry, ref: Entry, fuzzy: bool, nplurals: int) -> Entry:
     """Merge one template entry with the catalog entry found for it (msgmerge's message_merge)."""
-    entry = copy.deepcopy(definition)
+    entry = _copy(definition)
     entry.obsolete = False
     entry.msgctxt, entry.msgid, entry.msgid_plural = ref.msgctxt, ref.msgid, ref.msgid_plural
     entry.extracted, entry.references = list(ref.extracted), list(ref.references)
@@ -167,7 +175,7 @@ def _flags(ref: Entry, fuzzy: bool) -> list[str]:
 
 def _obsolete(definition: Entry) -> Entry:
     """Return a catalog entry no longer in the template, as an obsolete entry without #. and #: comments."""
-    entry = copy.deepcopy(definition)
+    entry = _copy(definition)
     entry.obsolete = True
     entry.extracted, entry.references = [], []
     # GNU writes only these flags on obsolete entries: fuzzy, the format flags, no-wrap.
