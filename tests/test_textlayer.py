@@ -117,3 +117,22 @@ def test_extracted_text_is_the_typeset_text(root, lang, tmp_path):
     for number, (want, got_poppler, got_pypdf) in enumerate(zip(boxes, poppler, pypdf), 1):
         assert_same_text(number, want, got_poppler, right_to_left(lang))
         assert_same_text(number, want, got_pypdf, right_to_left(lang))
+
+
+def test_a_glyph_reads_as_its_own_character_and_a_kashida_as_nothing():
+    from booklet.formats.textlayer import right_text
+
+    assert right_text("", ["า", ""], "า") == "า", "Thai sara aa first met inside «ำ»"
+    assert right_text("ो", ["ा", "ो"], "ा") == "ा", "Devanagari aa first met inside «ो»"
+    assert right_text("ل", ["ـ", "", "ــ", "ـــا"], "ـ") == "", "Amiri's kashida glyph after a lam"
+    assert right_text("ـ", ["ـ", ""], "ـ") == "ـ", "a typed tatweel"
+    assert right_text("fi", ["fi"]) == "fi"
+
+
+def test_glyphs_spell_left_to_right_text_in_order_and_right_to_left_text_by_letters():
+    from booklet.formats.textlayer import spells
+
+    assert spells("कि", "कि") and not spells("िक", "कि"), "a pre-base vowel sign drawn before its consonant"
+    assert spells("بتك", "كتب"), "right-to-left glyphs are in visual order"
+    assert not spells(".2025", "2025."), "a full stop moved by the bidi algorithm in a right-to-left line"
+    assert spells("میخواهم", "می\u200cخواهم"), "ZWNJ is drawn as nothing"
