@@ -1,10 +1,16 @@
 """The world fixture: seven languages in six scripts, A4, images and every block type."""
 from __future__ import annotations
 
+import html
+import re
+import subprocess
+import unicodedata
 import zipfile
 from pathlib import Path
 
 import pytest
+
+from .pdfcheck import normalise
 
 pytestmark = pytest.mark.engines
 
@@ -23,3 +29,55 @@ def test_epub_packages_the_image_blocks_images(world_epubs, tag):
     """Both images of the image blocks are in every EPUB (EPUBCheck runs on the same files in tests/test_epub.py)."""
     names = zipfile.ZipFile(world_epubs / f"world-{tag}.epub").namelist()
     assert {"EPUB/images/map.svg", "EPUB/images/river.png"} <= set(names)
+
+
+#: What each language prints for the year fact (founded: 1976), the month-precision and year-precision timeline
+#: dates (2023-10, 2022) and the plural paragraph counting one spring: the singular form where the language has one.
+#: Oracles: CLDR's yMMMM and y patterns (Babel), the catalogs' msgstr[0] for n = 1.
+PRINTED = {
+    "en": ["The walks began in 1976; 62.5% of the villages lie on a river.", "October 2023", "2022",
+           "We found 1 spring that never runs dry."],
+    "hi": ["यात्राएँ 1976 में शुरू हुईं; 62.5% गाँव", "अक्टूबर 2023", "2022", "हमें 1 झरना मिला जो कभी नहीं सूखता।"],
+    "th": ["การเดินเริ่มขึ้นในปี 1976 หมู่บ้าน 62.5%", "ตุลาคม 2023", "2022", "เราพบน้ำพุ 1 แห่งที่ไม่เคยแห้งเหือด"],
+    "he": ["ההליכות החלו ב־1976; 62.5% מהכפרים", "אוקטובר 2023", "2022", "מצאנו מעיין 1 שאינו מתייבש לעולם."],
+    "fa": ["پیاده‌روی‌ها در ۱۹۷۶ آغاز شد؛ ۶۲٫۵٪ روستاها", "اکتبر ۲۰۲۳", "۲۰۲۲", "۱ چشمه یافتیم که هرگز خشک نمی‌شود."],
+    "ja": ["最初の歩みは1976年でした。村の62.5%は川沿いにあります。", "2023年10月", "2022年", "水の出る所を1か所見ました。"],
+    "pt-BR": ["As caminhadas começaram em 1976; 62,5% das aldeias", "outubro de 2023", "2022",
+              "Encontramos 1 nascente que nunca seca."],
+}
+#: Bidi controls and joiners that pdftotext adds or drops around right-to-left runs.
+INVISIBLE = dict.fromkeys(map(ord, "\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
+
+
+def _markup_text(markup: str) -> str:
+    """Return the visible text of an HTML or XHTML page, entities resolved, spaces normalised."""
+    return normalise(html.unescape(re.sub(r"<[^>]+>", "", markup.split("<body", 1)[1])))
+
+
+def _pdf_lines(pdf: Path) -> list[str]:
+    """Return poppler's lines of a PDF without spaces, bidi controls or zero-width joiners."""
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [line.replace(" ", "") for line in normalise(text).translate(INVISIBLE).splitlines()]
+
+
+def _on_one_line(lines: list[str], phrase: str) -> bool:
+    """Return whether one PDF line holds every word and number of ``phrase``, in any order.
+
+    Text extraction gives right-to-left lines in visual order (٪۶۲٫۵) and splits some
+    Devanagari clusters with a space, so the phrase's words (split at punctuation) are pieces of the line.
+    """
+    pieces = "".join(" " if unicodedata.category(c)[0] in "PSZ" else c for c in phrase.translate(INVISIBLE)).split()
+    return any(all(piece in line for piece in pieces) for line in lines)
+
+
+@pytest.mark.parametrize("tag", TAGS)
+def test_year_fact_partial_dates_and_plural_paragraph_print_in_every_format(world_epubs, tag):
+    """The year is never grouped, dates keep their precision, the plural paragraph agrees with one: web, EPUB, PDF."""
+    web = _markup_text((world_epubs / f"world-{tag}" / "index.html").read_text(encoding="utf-8"))
+    with zipfile.ZipFile(world_epubs / f"world-{tag}.epub") as book:
+        epub = _markup_text(book.read("EPUB/rivers.xhtml").decode())
+    pdf = _pdf_lines(world_epubs / f"world-{tag}.pdf")
+    for phrase in PRINTED[tag]:
+        assert phrase in web and phrase in epub, phrase
+        assert _on_one_line(pdf, phrase), phrase
+    assert not re.search(r"1[,.]976", web + epub + "".join(pdf))
