@@ -242,3 +242,24 @@ def test_a_percent_sign_in_content_is_not_a_format_string_so_msgfmt_accepts_the_
     entry.msgstr = ["La participation était de 95 % en 1991, 100 % de la ville."]
     catalog_path(root, "fr").write_bytes(dump(po))
     subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(catalog_path(root, "fr"))], check=True)
+
+
+def test_iso_8859_1_catalog_is_merged_as_msgmerge_merges_it(tmp_path):
+    text = RICH.replace("charset=UTF-8", "charset=ISO-8859-1").replace("très", "tres").replace("Ancien texte", "Ancien texte café")
+    (tmp_path / "fr.po").write_bytes(text.encode("iso-8859-1"))
+    template = read_po_file(RICH.encode())
+    template.entries = [e for e in template.entries if not e.obsolete]
+    template.entries[1].msgid = "%(count)s survivors in all"
+    (tmp_path / "t.pot").write_bytes(dump(template))
+    gnu = subprocess.run(["msgmerge", "-q", "--previous", "-o", "-", str(tmp_path / "fr.po"), str(tmp_path / "t.pot")],
+                         capture_output=True, check=True).stdout
+    ours = dump(merge(read_po_file(text.encode("iso-8859-1")), template))
+    assert b"charset=UTF-8" in ours and "café".encode() in ours
+    parts = lambda data: [(e.msgctxt, e.msgid, tuple(e.msgstr), e.flags, e.previous, e.obsolete) for e in read_po_file(data).entries]
+    assert parts(ours) == parts(gnu)
+    # documented difference: unchanged entries keep their lines (escapes \101 \x42, Poedit's wrapping), msgmerge re-writes them
+    assert [b for b in ours.split(b"\n\n") if b not in gnu.split(b"\n\n")] == [
+        b'msgid "Octal \\101 and hex \\x42 escapes as written"\nmsgstr "\xc3\x89chappements \\101 et \\x42 tels quels"',
+        b'msgid ""\n"A long paragraph that Poedit wrapped at its own width, which is not where "\n"GNU would break it"\n'
+        b'msgstr ""\n"Un long paragraphe que Poedit a coup\xc3\xa9 \xc3\xa0 sa propre largeur, qui n\'est pas "\n'
+        b'"l\xc3\xa0 o\xc3\xb9 GNU le couperait"']
