@@ -6,8 +6,8 @@
 //    "tabs": 2, "shots": "/abs/folder" | null,
 //    "visits": [{"page": "/abs/index.html", "lang": "fa-IR" | null (this visit's Accept-Language and
 //                navigator.languages, as a browser set to that language sends them), "widths": [360, 1280],
-//                "axe": true, "keys": true}, ...]}
-// Output on stdout, JSON: {"axe": "4.x", "results": [{page, asked, width, url, lang, dir, h1, h2, list, violations: [...],
+//                "axe": true, "keys": true, "script": false (JavaScript off for this visit; default on)}, ...]}
+// Output on stdout, JSON: {"axe": "4.x", "results": [{page, asked, width, url, lang, dir, h1, h2, list, chooser, entries, violations: [...],
 //   dotStarts, scroll, keys: {links, reached, first, unreached: [...], noRing: [...]} | null}]}, in the order of the visits.
 "use strict";
 const fs = require("fs");
@@ -80,6 +80,7 @@ async function visit(tab, job, axeSource, item) {
     await tab.session.send("Network.setUserAgentOverride", { userAgent: tab.userAgent, acceptLanguage: asked });
     tab.overridden = true;
   }
+  await page.setJavaScriptEnabled(item.script !== false);
   await page.setViewport({ width: item.widths[0], height: 900 });
   await page.goto("file://" + item.page, { waitUntil: "load" });
   await page.waitForFunction(() => document.readyState === "complete" && document.fonts.status === "loaded");
@@ -105,6 +106,8 @@ async function visit(tab, job, axeSource, item) {
       h1: ((document.querySelector("h1") || {}).textContent || "").trim(),
       h2: ((document.querySelector("h2") || {}).textContent || "").trim(), dotStarts: dots,
       list: document.querySelector("ol") ? getComputedStyle(document.querySelector("ol")).listStyleType : null,
+      chooser: Array.from(document.querySelectorAll("nav.chooser a[hreflang]")).map((a) => a.getAttribute("href")),
+      entries: document.querySelectorAll("li.language").length,
       scroll: document.documentElement.scrollWidth > document.documentElement.clientWidth,
     }), dots));
     if (job.shots) {

@@ -82,6 +82,7 @@ def browsed(sample_build, world_build, tmp_path_factory):
         visits += [{"page": str(out / "index.html"), "lang": REGIONAL.get(bcp47(lang), bcp47(lang)), "widths": [360],
                     "booklet": name + "-langs"} for lang in langs]
     visits.append({"page": str(world_build[1] / "index.html"), "lang": "sv-SE", "widths": [360], "booklet": "unbuilt"})
+    visits.append({"page": str(world_build[1] / "index.html"), "lang": "fa-IR", "widths": [360], "script": False, "booklet": "no-script"})
     visits.append({"page": str(bad), "widths": [360], "axe": True, "keys": True, "booklet": "bad"})
     report = open_pages(visits, shots=os.environ.get("A11Y_SHOTS"))
     results = iter(report["results"])   # in the order of the visits, one per width
@@ -174,6 +175,16 @@ def test_a_browser_language_that_was_not_built_stays_on_the_source_page(browsed)
     _version, booklets = browsed
     [result] = booklets["unbuilt"]["results"]
     assert result["asked"] == "sv-SE" and result["url"].endswith("/index.html") and result["lang"] == "en"
+
+
+def test_without_javascript_index_html_stays_and_its_chooser_reaches_every_language(browsed):
+    _version, booklets = browsed
+    [result] = booklets["no-script"]["results"]
+    out = booklets["world"]["root"] / "dist"
+    tags = [bcp47(lang) for lang in booklets["world"]["langs"]]
+    assert (result["asked"], result["url"].rsplit("/", 1)[1], result["lang"]) == ("fa-IR", "index.html", "en")
+    assert result["chooser"] == [f"index.{tag}.html" for tag in tags] and result["entries"] == len(tags)
+    assert all((out / page).is_file() for page in result["chooser"])
 
 
 def test_chromiums_own_language_setting_opens_its_page_as_the_per_visit_setting_does(browsed):
