@@ -9,12 +9,13 @@ not the digits, and dates have no such parameter), so the digits are put in here
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_date, format_interval, format_skeleton
+from babel.dates import format_date, format_interval, format_skeleton, parse_pattern
 from babel.numbers import format_decimal, format_percent
 from babel.units import format_unit
 
@@ -121,10 +122,39 @@ class Formatter:
     def date_range(self, start: model.Date, end: model.Date) -> str:
         """Format a range in one style: both ends at their own precision, long month names."""
         skeleton = {"year": "y", "month": "yMMMM", "day": "yMMMMd"}
-        if start.precision == end.precision and skeleton[start.precision] in _locale(self.locale).interval_formats:
-            return self.figures(format_interval(start.first_day(), end.first_day(), skeleton[start.precision], locale=self.locale))
+        if start.precision == end.precision:
+            shared = _long_month_interval(self.locale, start.first_day(), end.first_day(), skeleton[start.precision])
+            if shared:
+                return self.figures(shared)
         fallback = _locale(self.locale).interval_formats.get(None, "{0} – {1}")
         return fallback.replace("{0}", self.date(start)).replace("{1}", self.date(end))
+
+
+def _long_month_interval(locale: str, start: dt.date, end: dt.date, skeleton: str) -> str | None:
+    """Format an interval with CLDR's pattern for ``skeleton``, widening abbreviated months as ICU does.
+
+    Most CLDR locales have interval patterns for ``yMMMd`` but not ``yMMMMd``; ICU then
+    takes the ``yMMMd`` pattern and widens its month field ("27–28 February 1992"). Babel
+    does not, so this does. None when the locale has neither.
+    """
+    formats = _locale(locale).interval_formats
+    if skeleton in formats:
+        return format_interval(start, end, skeleton, locale=locale)
+    short = skeleton.replace("MMMM", "MMM")
+    if short not in formats or start == end:
+        return None
+    field = next((f for f in ("y", "M", "d") if f in formats[short] and _differs(start, end, f)), None)
+    if field is None:
+        return None
+    widened = [re.sub(r"(?<![ML])([ML])\1\1(?![ML])", r"\1\1\1\1", pattern) for pattern in formats[short][field]]
+    return "".join(parse_pattern(pattern).apply(day, locale) for pattern, day in zip(widened, (start, end)))
+
+
+def _differs(start: dt.date, end: dt.date, field: str) -> bool:
+    """Return whether two dates differ in a field (``y`` year, ``M`` month, ``d`` day) or a larger one."""
+    keys = {"y": (start.year,), "M": (start.year, start.month), "d": (start.year, start.month, start.day)}
+    ends = {"y": (end.year,), "M": (end.year, end.month), "d": (end.year, end.month, end.day)}
+    return keys[field] != ends[field]
 
 
 def counter_style_css(digits: str, name: str = "booklet-digits") -> str:

@@ -84,6 +84,10 @@ def test_ranges_use_long_month_names_like_single_dates():
     assert spaced(en.date_range(Date(1989, 3, 1), Date(1990, 6, 30))) == "March 1, 1989 – June 30, 1990"
     assert spaced(en.date_range(Date(1989, 3), Date(1989, 6))) == "March – June 1989"
     assert spaced(en.date_range(Date(1988), Date(1994, 5))) == "1988 – May 1994"
+    gb = formatter_for("en_GB")
+    assert spaced(gb.date_range(Date(1992, 2, 27), Date(1992, 2, 28))) == "27 – 28 February 1992", "CLDR's yMMMd pattern, month widened"
+    assert spaced(formatter_for("de").date_range(Date(1992, 2, 27), Date(1992, 2, 28))) == "27.–28. Februar 1992"
+    assert formatter_for("ja").date_range(Date(1989, 3, 1), Date(1989, 6, 30)) == "1989年3月1日～6月30日"
 
 
 def test_partial_dates_order_and_iso_form():
@@ -125,7 +129,7 @@ def test_world_html_prints_year_percent_and_partial_dates_per_language(tmp_path)
     _build(root, "--format", "html")
     en = spaced((root / "dist/world-en/index.html").read_text(encoding="utf-8"))
     assert "founded in 1976;" in en and "62.5%" in en and "480 villages" in en
-    assert ">October 1991<" in en and ">1992<" in en and "1 March 1993 – 30 June 1993" in en
+    assert ">October 1991<" in en and ">1992<" in en and "1 March – 30 June 1993" in en
     assert 'datetime="1991-10"' in en
     assert "1 March 2026" in en                                                  # en built with en_GB conventions
     fa = (root / "dist/world-fa/index.html").read_text(encoding="utf-8")
