@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -95,63 +96,36 @@ def test_partial_dates_order_and_iso_form():
     assert [d.isoformat() for d in (Date(1992), Date(1991, 10), Date(1992, 2, 5))] == ["1992", "1991-10", "1992-02-05"]
 
 
-SECTION = """title: Facts and dates
-blocks:
-  - paragraph: "The society was founded in {founded}; {river_share} of the villages lie on a river; {villages} villages."
-  - timeline:
-      - {date: 1991-10, text: A month.}
-      - {date: "1992", text: A year.}
-      - {date: 1993-03-01, until: 1993-06-30, text: A range.}
-"""
-
-
-def _world_with_dates(tmp_path: Path) -> Path:
-    """Copy the world fixture and add a section with a year fact, a percent fact and partial dates."""
-    root = tmp_path / "world"
-    shutil.copytree(WORLD, root)
-    (root / "content/sections/dates.yaml").write_text(SECTION, encoding="utf-8")
-    yaml = root / "content/booklet.yaml"
-    yaml.write_text(yaml.read_text(encoding="utf-8").replace("sections: [cover, contents, rivers, back]",
-                                                             "sections: [cover, contents, rivers, dates, back]"), encoding="utf-8")
-    return root
-
-
-def _build(root: Path, *args: str) -> str:
-    """Build the booklet, returning stderr; fail on a non-zero exit."""
-    err = io.StringIO()
-    status = main(["--source", str(root), "build", *args, "--out", str(root / "dist")], stdout=io.StringIO(), stderr=err)
-    assert status == 0, err.getvalue()
-    return err.getvalue()
-
-
-def test_world_html_prints_year_percent_and_partial_dates_per_language(tmp_path):
-    root = _world_with_dates(tmp_path)
-    _build(root, "--format", "html")
-    en = spaced((root / "dist/world-en/index.html").read_text(encoding="utf-8"))
-    assert "founded in 1976;" in en and "62.5%" in en and "480 villages" in en
-    assert ">October 1991<" in en and ">1992<" in en and "1 March – 30 June 1993" in en
-    assert 'datetime="1991-10"' in en
+@pytest.mark.engines
+def test_world_html_prints_year_percent_and_partial_dates_per_language(world_all):
+    """The world fixture's year and percent facts and its year- and month-precision dates (session build)."""
+    en = spaced((world_all / "world-en/index.html").read_text(encoding="utf-8"))
+    assert "began in 1976;" in en and "62.5%" in en and "124,800 people" in en and "<em>480</em> villages" in en
+    assert ">October 2023<" in en and ">2022<" in en and "10 January – 20 February 2025" in en
+    assert 'datetime="2023-10"' in en
     assert "1 March 2026" in en                                                  # en built with en_GB conventions
-    fa = (root / "dist/world-fa/index.html").read_text(encoding="utf-8")
-    assert "۱۹۷۶" in fa and "۶۲٫۵٪" in fa and "۴۸۰" in fa and "اکتبر ۱۹۹۱" in fa and "۱۲" in fa
+    fa = (world_all / "world-fa/index.html").read_text(encoding="utf-8")
+    assert "۱۹۷۶" in fa and "۶۲٫۵٪" in fa and "۴۸۰" in fa and "اکتبر ۲۰۲۳" in fa and "۱۲۴٬۸۰۰" in fa
     body = re.sub(r"<[^>]+>|&#?\w+;", " ", fa.split("<body", 1)[1])
     assert "1976" not in body and "480" not in body
-    pt = (root / "dist/world-pt-BR/index.html").read_text(encoding="utf-8")
-    assert "outubro de 1991" in pt and "1.976" not in pt
+    pt = (world_all / "world-pt-BR/index.html").read_text(encoding="utf-8")
+    assert "outubro de 2023" in pt and "1.976" not in pt and "124.800" in pt
 
 
 @pytest.mark.engines
-def test_persian_pdf_page_numbers_and_chart_values_use_persian_digits(tmp_path):
-    root = tmp_path / "world"
-    shutil.copytree(WORLD, root)
-    _build(root, "--lang", "fa", "--format", "pdf")
-    pdf = root / "dist/world-fa.pdf"
+def test_persian_pdf_page_numbers_and_chart_values_use_persian_digits(world_all):
+    pdf = world_all / "world-fa.pdf"
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     pages = text.split("\f")
     footer_digits = [re.findall(f"[{PERSIAN}]+", page.strip().splitlines()[-1]) for page in pages[2:-2] if page.strip()]
     assert footer_digits and all(found for found in footer_digits), "every body page ends with a Persian page number"
     assert "۴۸۰" in text and "۱۲" in text                                        # chart values and facts
     assert not re.search(r"(?<![A-Za-z/.-])480(?![\d])", text)
+    assert "۱." in text                                                          # the sources list counts in Persian
+    with zipfile.ZipFile(world_all / "world-fa.epub") as book:
+        css = book.read("EPUB/style/book.css").decode()
+    assert '@counter-style booklet-digits { system: numeric; symbols: "۰" "۱"' in css
+    assert "ol { list-style-type: booklet-digits; }" in css
 
 
 def test_summary_and_status_name_languages_in_bcp47_and_count_files_right(tmp_path):
