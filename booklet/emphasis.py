@@ -31,8 +31,10 @@ CSS = {
     "underline": ("em { font-style: normal; text-decoration: underline dotted; text-decoration-thickness: 0.08em; }\n"
                   "strong { font-weight: inherit; text-decoration: underline; text-decoration-thickness: 0.08em; }\n"),
 }
-UPRIGHT = ("figure.quote blockquote, cite, .source-title, section.cover p, .back-cover-line,\n"
-           "section.cover p:not(.cover-subtitle):not(.cover-publisher) { font-style: normal; }\n")
+#: Prefixed with ``html`` to outweigh the format stylesheets' italic cover and back-cover lines, which come after it
+#: (a booklet's own ``templates/style/*.css`` still overrides a substitute by coming later).
+UPRIGHT = ("figure.quote blockquote, cite, .source-title, section.cover p, html .back-cover-line,\n"
+           "html section.cover p:not(.cover-subtitle):not(.cover-publisher) { font-style: normal; }\n")
 
 
 def script_of(lang: str) -> str:

@@ -27,8 +27,8 @@ def stylesheet(job: LanguageJob, fonts: Sequence[FontSpec], name: str,
         counter_style_css(job.view.digits),
         f"html {{ font-family: {font_stack(job.fonts, job.view.lang)}; }}",
         template_text(job, "style/common.css"),
+        emphasis_css(job.view.lang, job.fonts),
         template_text(job, name),
-        emphasis_css(job.view.lang, job.fonts),                  # last: the substitute wins over each format's italic
     ])
 
 
