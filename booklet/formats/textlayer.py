@@ -237,8 +237,11 @@ def _origin(x: float, y: float) -> tuple[float, float]:
 
 
 def _take_box(boxes: dict[tuple[float, float], list], origin: tuple[float, float] | None):
-    """Return (and forget) the first text box starting at ``origin``, or None."""
-    candidates = boxes.get(origin) if origin else None
+    """Return (and forget) the first text box starting at ``origin`` (or within 0.02 px of it: rounding), or None."""
+    if origin is None:
+        return None
+    candidates = boxes.get(origin) or next((found for (x, y), found in boxes.items()
+                                            if found and abs(x - origin[0]) <= 0.02 and abs(y - origin[1]) <= 0.02), None)
     return candidates.pop(0) if candidates else None
 
 
