@@ -10,6 +10,9 @@ msgstr, fuzzy, previous text, obsolete) and byte for byte. Then a simulated
 translator translates some new entries and reviews some fuzzy ones, and the next
 step starts from that file.
 
+A last test merges an edited copy of the sample's template into its seven real catalogs
+(long paragraphs, six Arabic plural forms, msgcat's layout) through both.
+
 Flags: ``msgmerge --previous`` with its default fuzzy matching, because ``update``
 gives translators the closest earlier translation (fuzzy, with ``#|``) when a text
 changes; ``--no-fuzzy-matching`` would send every edited string to obsolete.
@@ -183,3 +186,23 @@ def test_the_sequences_cover_every_kind_of_edit_in_every_language():
         done[tuple(LANGUAGES)[seed % len(LANGUAGES)]].update(template.step() for _ in range(STEPS - 1))
     wanted = {"add", "edit", "edit again", "rewrite", "remove", "restore", "context", "plural", "revert", "short"}
     assert {lang: wanted - kinds for lang, kinds in done.items()} == dict.fromkeys(LANGUAGES, set())
+
+
+def test_update_of_the_sample_catalogs_equals_msgmerge_previous(tmp_path):
+    root = Path(__file__).parent.parent
+    template = read_po_file((root / "locales/booklet.pot").read_bytes())
+    rng = random.Random(7)
+    body = [e for e in template.entries if not e.is_header]
+    plural = next(e for e in body if e.msgid_plural)
+    plural.msgid_plural = plural.msgid_plural + "s"                           # a plural's text changed a little
+    body[10].msgid = small_edit(rng, body[10].msgid)                         # a paragraph edited
+    body[20].msgctxt = "other"                                                # a context changed
+    body[30].msgid = " ".join(reversed(body[30].msgid.split(" ")))          # a paragraph rewritten
+    template.entries.remove(body[40])                                         # a string removed
+    pot = dump(template)
+    for lang in ("ar", "az", "de", "es", "fr", "ru", "tr"):
+        catalog = (root / f"locales/{lang}/LC_MESSAGES/booklet.po").read_bytes()
+        ours = dump(merge(read_po_file(catalog), read_po_file(pot)))
+        assert ours.decode() == msgmerge(tmp_path, catalog, pot).decode(), lang
+        fuzzy = [e.msgid for e in read_po_file(ours).entries if e.fuzzy and e.previous and not e.obsolete]
+        assert (lang, len(fuzzy), ours.count(b"\n#~ msgid") - catalog.count(b"\n#~ msgid")) == (lang, 3, 3)
