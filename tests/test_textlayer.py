@@ -106,7 +106,7 @@ CASES = [*((SAMPLE, lang) for lang in ["en", "az", "tr", "ru", "fr", "de", "es",
          *((WORLD, lang) for lang in ["en", "hi", "th", "he", "fa", "ja", "pt_BR"])]
 
 
-@pytest.mark.parametrize(("root", "lang"), CASES, ids=[f"{root.name}-{lang}" for root, lang in CASES])
+@pytest.mark.parametrize(("root", "lang"), CASES, ids=[f"{'sample' if root == SAMPLE else 'world'}-{lang}" for root, lang in CASES])
 def test_extracted_text_is_the_typeset_text(root, lang, tmp_path):
     document, boxes = typeset_pages(root, lang, tmp_path)
     pdf = tmp_path / "screen.pdf"
