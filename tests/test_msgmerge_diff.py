@@ -191,18 +191,17 @@ def test_the_sequences_cover_every_kind_of_edit_in_every_language():
 def test_update_of_the_sample_catalogs_equals_msgmerge_previous(tmp_path):
     root = Path(__file__).parent.parent
     template = read_po_file((root / "locales/booklet.pot").read_bytes())
-    rng = random.Random(7)
-    body = [e for e in template.entries if not e.is_header]
-    plural = next(e for e in body if e.msgid_plural)
-    plural.msgid_plural = plural.msgid_plural + "s"                           # a plural's text changed a little
-    body[10].msgid = small_edit(rng, body[10].msgid)                         # a paragraph edited
-    body[20].msgctxt = "other"                                                # a context changed
-    body[30].msgid = " ".join(reversed(body[30].msgid.split(" ")))          # a paragraph rewritten
-    template.entries.remove(body[40])                                         # a string removed
+    plural = next(e for e in template.entries if e.msgid_plural)
+    edited, moved, rewritten, removed = [e for e in template.entries if len(e.msgid) > 100 and not e.msgid_plural][:4]
+    plural.msgid_plural = plural.msgid_plural + "s"                     # a plural's text changed a little
+    edited.msgid = small_edit(random.Random(7), edited.msgid)            # a paragraph edited
+    moved.msgctxt = "other"                                              # a context changed
+    rewritten.msgid = "Zq xv " * 5                                       # a paragraph rewritten beyond recognition
+    template.entries.remove(removed)                                     # a paragraph removed
     pot = dump(template)
     for lang in ("ar", "az", "de", "es", "fr", "ru", "tr"):
         catalog = (root / f"locales/{lang}/LC_MESSAGES/booklet.po").read_bytes()
         ours = dump(merge(read_po_file(catalog), read_po_file(pot)))
         assert ours.decode() == msgmerge(tmp_path, catalog, pot).decode(), lang
         fuzzy = [e.msgid for e in read_po_file(ours).entries if e.fuzzy and e.previous and not e.obsolete]
-        assert (lang, len(fuzzy), ours.count(b"\n#~ msgid") - catalog.count(b"\n#~ msgid")) == (lang, 3, 3)
+        assert (lang, len(fuzzy), ours.count(b"\n#~ msgid") - catalog.count(b"\n#~ msgid")) == (lang, 3, 2)
