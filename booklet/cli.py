@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from .imposition import describe_page_count, layout_pages, office_sheet_note
 from .languages import bcp47, parse_language
 from .pipeline import BuildOptions
 from .progress import Progress
+from .publish import InterruptedAfterPublishing
 from .scaffold import new_booklet
 
 COMMANDS = ("build", "new", "extract", "update", "init", "status", "check", "serve", "merge")
@@ -103,7 +105,12 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     except BookletError as error:
         _print_problems(error.problems, root, stderr)
         return 1
+    except InterruptedAfterPublishing:   # Ctrl-C held while the new set was put in place
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        print("interrupted: the new outputs were published", file=stderr)
+        return 130
     except KeyboardInterrupt:   # workers are stopped and staging removed on the way out
+        signal.signal(signal.SIGINT, signal.SIG_IGN)     # a second Ctrl-C while exiting changes nothing: still 130
         print("interrupted: the output folder was not changed", file=stderr)
         return 130
 

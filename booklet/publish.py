@@ -12,21 +12,28 @@ refuses it, a parent folder that cannot be written), staging is inside the outpu
 folder and publishing is a journal: ``<out>/.booklet-publish.json`` names the
 staging folder and its files, each file is moved into place (the manifest, the
 build record and the download page last), then the journal is deleted. If the
-process dies in between, the next command completes the moves before anything else.
-Either way, the next command removes stale staging folders.
+process dies in between, readers see some files new and others old until the next
+``build`` or ``merge``, which completes the moves before anything else. Either way,
+the next build or merge removes stale staging folders.
+
+Ctrl-C while publishing is held until publishing ends, so an interrupt never leaves a
+mixture either: the command then exits 130 saying the new set was published.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import functools
 import json
 import os
 import shutil
+import signal
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from .errors import BookletError, Location, Problem
@@ -83,7 +90,33 @@ def make_staging(out_dir: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
 
 
+class InterruptedAfterPublishing(KeyboardInterrupt):
+    """Ctrl-C arrived while publishing: it was held until the new set was in place."""
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) for the duration; raise InterruptedAfterPublishing afterwards if one arrived."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: arrived.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if arrived:
+        raise InterruptedAfterPublishing()
+
+
 def publish(staging: Path, out_dir: Path) -> None:
+    """Make the staged files the output folder's (swap or journal), holding Ctrl-C until that is done."""
+    with _interrupts_held():
+        _publish(staging, out_dir)
+
+
+def _publish(staging: Path, out_dir: Path) -> None:
     """Make the staged files the output folder's: one atomic swap of folders, or journalled moves."""
     if staging.parent != out_dir:
         os.chmod(staging, _folder_mode(out_dir))
