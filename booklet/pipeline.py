@@ -121,6 +121,9 @@ def build(root: Path, out_dir: Path, options: BuildOptions = BuildOptions(), *,
     langs = shard_languages(select_languages(booklet, options.langs), options.shard)
     formats = select_formats(options.formats)
     check_pdf_variant(options.pdf_variant)
+    unchanged = _unchanged(booklet, out_dir, langs, formats, options)
+    if unchanged is not None:                                     # a no-op rebuild reads no catalog
+        return unchanged
     catalogs = load_catalogs(booklet, langs)                      # every .po problem, before any work
     strings = booklet_strings(booklet)                            # content and template strings
     unusable = check_translations(booklet, catalogs, strings)      # every translation defect check calls an error
@@ -171,6 +174,27 @@ def _build_and_publish(booklet, out_dir, tasks, options, reused, recorded, publi
         return report
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _unchanged(booklet: Booklet, out_dir: Path, langs: Sequence[str], formats: Sequence[str], options: BuildOptions) -> BuildReport | None:
+    """Report a build with nothing to do, or None: every language recorded with the same inputs and intact files.
+
+    The inputs include each catalog's bytes and the builder's code, so the catalogs' checks and
+    counts are those recorded by the build that wrote the files; the release policy is applied
+    to the recorded counts, and any language it would now hold back takes the full path.
+    """
+    if options.force or not out_dir.is_dir():
+        return None
+    recover(out_dir)                                              # finish an interrupted publication first
+    fingerprints = state.fingerprints(booklet, langs, formats, options.draft, build_timestamp(booklet), options.pdf_variant,
+                                      template_dirs(booklet.root))
+    reused = state.up_to_date(out_dir, state.load_state(out_dir), fingerprints)
+    if set(reused) != set(langs) or not all(result.counts for result in reused.values()):
+        return None
+    warnings: list[Problem] = []
+    if release_languages(booklet, langs, {lang: reused[lang].counts for lang in langs}, options.draft, warnings) != list(langs):
+        return None
+    return _report(booklet, out_dir, [reused[lang] for lang in langs], (), warnings, load_published(out_dir), options.strict)
 
 
 def _report(booklet: Booklet, out_dir: Path, results: Sequence[LanguageResult], rebuilt: Sequence[str],
