@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+import pytest
+
 from booklet import state
 from booklet.content import load_booklet
 from booklet.i18n import catalog_path
@@ -62,3 +64,26 @@ def test_an_unreadable_record_counts_as_empty(tmp_path):
     assert state.load_state(tmp_path) == {}
     (tmp_path / state.STATE_FILE).write_text("[1, 2]")
     assert state.load_state(tmp_path) == {}
+
+
+def test_a_no_op_rebuild_reads_no_catalog_and_reports_what_the_build_did(project, tmp_path, monkeypatch):
+    from booklet import pipeline
+
+    root, out = project("multilingual"), tmp_path / "dist"
+    po = catalog_path(root, "ru")
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "В память."', 'msgstr ""'), encoding="utf-8")
+    options = pipeline.BuildOptions(formats=["html"], jobs=1)
+    first = pipeline.build(root, out, options)
+    assert [w.message for w in first.warnings] == ["ru: 1 missing strings shown in the source language"]
+
+    def unread(*args):
+        raise AssertionError("a no-op rebuild parsed the catalogs")
+
+    monkeypatch.setattr(pipeline, "load_catalogs", unread)
+    again = pipeline.build(root, out, options)
+    assert again.rebuilt == () and again.warnings == first.warnings
+    assert [(r.lang, r.counts, [o.path for o in r.outputs]) for r in again.results] == \
+           [(r.lang, r.counts, [o.path for o in r.outputs]) for r in first.results]
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr ""\n\n', 'msgstr "В память."\n\n', 1), encoding="utf-8")
+    with pytest.raises(AssertionError, match="parsed the catalogs"):   # a changed catalog takes the full path
+        pipeline.build(root, out, options)
