@@ -63,3 +63,9 @@ def test_words_in_another_language_carry_it_in_the_tag_tree(project):
     catalog.write_text(text, encoding="utf-8")
     pipeline.build(root, root / "dist", BuildOptions(langs=["ar"], formats=["pdf"], jobs=1))
     assert tagged_languages(root / "dist" / "multi-ar.pdf") == [("en", "The Washington Post"), ("en", "Edition date")]
+
+
+def test_sample_arabic_pdf_tags_the_latin_names_of_newspapers_as_english(sample_build):
+    spans = tagged_languages(sample_build[1] / "khojaly-1992-ar.pdf")
+    assert ("en", "The Washington Post") in spans and ("en", "Black Garden") in spans
+    assert ("tr", "Milliyet") in spans
