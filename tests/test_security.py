@@ -403,3 +403,14 @@ def test_merge_of_a_hostile_shard_copies_no_secret_and_writes_nothing(multilingu
     assert (status, err.getvalue()) == (1, f"{shard}/manifest.json: error: outputs[0]: path '../private/secret.txt' leads outside the folder\n")
     assert _tree(tmp_path) == before
     assert SECRET not in _everything_text(site)
+
+
+@pytest.mark.engines
+def test_a_successful_build_writes_nothing_outside_its_output_folder(multilingual_build):
+    from pathlib import Path
+
+    root, out, _results = multilingual_build
+    fixture = Path(__file__).parent / "fixtures" / "multilingual"
+    booklet = {key: digest for key, digest in _tree(root).items() if not (root / key).is_relative_to(out)}
+    assert booklet == _tree(fixture) and out.parent == root, "the booklet folder is exactly the fixture, besides dist/"
+    assert [p.name for p in root.parent.iterdir()] == [root.name], "nothing beside the booklet (no staging left)"
