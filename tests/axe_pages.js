@@ -8,7 +8,8 @@
 //                navigator.languages, as a browser set to that language sends them), "widths": [360, 1280],
 //                "axe": true, "keys": true, "script": false (JavaScript off for this visit; default on)}, ...]}
 // Output on stdout, JSON: {"axe": "4.x", "results": [{page, asked, width, url, lang, dir, h1, h2, list, chooser, entries, violations: [...],
-//   dotStarts, scroll, keys: {links, reached, first, unreached: [...], noRing: [...]} | null}]}, in the order of the visits.
+//   dotStarts, scroll, keys: {links, reached, first, unreached: [...], noRing: [...]} | null,
+//   download: {entries: [...], fonts, date, meta} | null (download pages, first width)}]}, in the order of the visits.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -35,6 +36,27 @@ function dotStarts() {
     }
   }
   return found;
+}
+
+// In the page, on a download page: each entry (language, direction, cover, title, links in order, printing heading,
+// counts of the fold PDF), the fonts in use, the footer date, and the share-preview data; null on other pages.
+function downloadFacts() {
+  if (!document.querySelector("li.language")) return null;
+  const text = (element) => (element ? element.textContent.replace(/\s+/g, " ").trim() : null);
+  const kinds = (li, selector) => Array.from(li.querySelectorAll(selector)).map((f) => f.className.replace(/.*file-/, ""));
+  return {
+    entries: Array.from(document.querySelectorAll("li.language")).map((li) => {
+      const img = li.querySelector("img.cover");
+      return { lang: li.lang, dir: li.dir, title: text(li.querySelector(".language-title")),
+               cover: img ? { alt: img.alt, src: img.getAttribute("src") } : null,
+               readers: kinds(li, "ul.files:not(.files-printing) > li.file"), printing: kinds(li, "ul.files-printing > li.file"),
+               heading: text(li.querySelector(".printing-title")), fold: text(li.querySelector(".file-booklet .file-meta .nowrap")) };
+    }),
+    fonts: [...new Set(Array.from(document.fonts).filter((f) => f.status === "loaded").map((f) => f.family.replace(/"/g, "")))],
+    date: text(document.querySelector("footer time")),
+    meta: Array.from(document.querySelectorAll('meta[property^="og:"], meta[name^="twitter:"]'))
+      .map((m) => [m.getAttribute("property") || m.getAttribute("name"), m.content]),
+  };
 }
 
 // In the page: record each element that receives focus, with whether it shows a focus ring: the browser's own ring
@@ -115,7 +137,8 @@ async function visit(tab, job, axeSource, item) {
       const name = path.basename(path.dirname(shown)) + "-" + path.basename(shown, ".html") + `-${width}.png`;
       await page.screenshot({ path: path.join(job.shots, name), fullPage: true });
     }
-    results.push({ page: item.page, asked: asked || job.lang, width, ...facts, keys,
+    const download = index ? null : await page.evaluate(`(${downloadFacts.toString()})()`);
+    results.push({ page: item.page, asked: asked || job.lang, width, ...facts, keys, download,
                    violations: axe ? axe.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
                      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + ": " + n.failureSummary) })) : [] });
   }

@@ -15,6 +15,7 @@ folder to keep full-page screenshots of every page at every width.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -26,6 +27,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from booklet.content import load_booklet
+from booklet.fonts import fonts_for
 from booklet.i18n import catalog_path
 from booklet.languages import bcp47, direction
 
@@ -144,14 +146,18 @@ def test_axe_core_and_the_keyboard_check_can_fail(browsed):
     assert keys["noRing"] == ['<a href="#c" style="outline:none">ringless</a>']
 
 
+@functools.lru_cache(maxsize=None)
+def translations(root: Path, lang: str) -> dict[str, str]:
+    """Return a language's translated, not fuzzy, template strings read with Babel (none for the source language)."""
+    if lang == load_booklet(root).source_language:
+        return {}
+    with catalog_path(root, lang).open("rb") as handle:
+        return {m.id: m.string for m in read_po(handle, locale=lang) if isinstance(m.id, str) and m.string and not m.fuzzy}
+
+
 def interface_string(root: Path, lang: str, msgid: str) -> str:
     """Return the catalog's translation of a template string (the source text for the source language)."""
-    booklet = load_booklet(root)
-    if lang == booklet.source_language:
-        return msgid
-    with catalog_path(root, lang).open("rb") as handle:
-        message = read_po(handle, locale=lang).get(msgid)
-    return message.string if message and message.string and not message.fuzzy else msgid
+    return translations(root, lang).get(msgid, msgid)
 
 
 @pytest.mark.parametrize("name", BOOKLETS)
@@ -169,6 +175,34 @@ def test_the_browser_language_opens_its_own_page_in_that_language(browsed, name)
         assert result["h2"] == interface_string(root, lang, "Choose your language")
         if name == "sample":       # the shipped catalogs translate the download page: its interface is never English
             assert lang == "en" or result["h2"] != "Choose your language"
+        check_download_page(name, booklet, lang, langs, result["download"])
+
+
+#: The footer date of the booklets' English (built as en_GB) and Persian (its own digits) pages.
+DATES = {("sample", "en"): "26 February 2026", ("world", "en"): "1 March 2026", ("world", "fa"): "۱ مارس ۲۰۲۶"}
+
+
+def check_download_page(name: str, booklet, lang: str, langs: list[str], page: dict) -> None:
+    """Check what the browser shows on a language's download page: entries, covers, links, fonts, date, share data."""
+    tag, root = bcp47(lang), booklet.root
+    entries = page["entries"]
+    assert [e["lang"] for e in entries] == [tag] + [bcp47(other) for other in langs if other != lang], "its own entry first"
+    for entry in entries:
+        assert entry["cover"]["src"] == f"{booklet.slug}-{entry['lang']}/cover.jpg" and entry["title"] in entry["cover"]["alt"], entry
+        assert (entry["readers"], entry["printing"]) == (["web", "pdf", "epub"], ["print", "booklet"]), entry
+    own = entries[0]
+    assert own["cover"]["alt"] == interface_string(root, lang, "Cover of the booklet “%(title)s”") % {"title": own["title"]}
+    assert own["heading"] == interface_string(root, lang, "For printing")
+    if lang == "en":
+        sheets, sides = map(int, re.fullmatch(r"(\d+) sheets, (\d+) sides", own["fold"]).groups())
+        assert sheets == -(-sides // 2), "the fold PDF's pages are sheet sides, two to a sheet"
+    assert fonts_for(booklet.fonts, lang)[0].family in page["fonts"], "the language's own font is embedded and in use"
+    assert page["date"] == DATES.get((name, tag), page["date"]) and page["date"]
+    meta = page["meta"]
+    image = dict(meta)["og:image"]
+    assert image == (booklet.url.rstrip("/") + "/" if booklet.url else "") + own["cover"]["src"] == dict(meta)["twitter:image"]
+    assert dict(meta)["og:title"] == own["title"] and dict(meta)["og:locale"].split("_")[0] == tag.split("-")[0]
+    assert len([value for key, value in meta if key == "og:locale:alternate"]) == len(langs) - 1
 
 
 def test_a_browser_language_that_was_not_built_stays_on_the_source_page(browsed):
