@@ -118,6 +118,15 @@ def declared_charset(raw: bytes) -> str:
     return "UTF-8" if name.upper() == "CHARSET" else name
 
 
+def _is_utf8(raw: bytes) -> bool:
+    """Return whether bytes are valid UTF-8 (text in a single-byte charset almost never is, once it has non-ASCII)."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def decode(raw: bytes) -> tuple[str, str]:
     """Decode a .po file in the charset its header declares; return (text, charset) or raise ValueError(line, message)."""
     charset = declared_charset(raw)
@@ -126,6 +135,9 @@ def decode(raw: bytes) -> tuple[str, str]:
     except LookupError:
         line = raw[: _CHARSET.search(raw).start()].count(b"\n") + 1 if _CHARSET.search(raw) else 1
         raise ValueError(line, f"unknown charset {charset!r} in the Content-Type header") from None
+    if codecs.lookup(charset).name != "utf-8" and not raw.isascii() and _is_utf8(raw):   # would publish mojibake (Ã©)
+        line = raw[: _CHARSET.search(raw).start()].count(b"\n") + 1 if _CHARSET.search(raw) else 1
+        raise ValueError(line, f"the Content-Type header says charset={charset}, but the file is UTF-8; write charset=UTF-8")
     try:
         return raw.decode(charset), charset
     except UnicodeDecodeError as error:
