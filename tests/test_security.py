@@ -186,6 +186,25 @@ def test_source_date_epoch_zero_builds_an_epub_with_zip_times_clamped_to_1980(pr
     assert {info.date_time for info in zipfile.ZipFile(epub_file).infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
+@pytest.mark.engines
+@pytest.mark.parametrize(("edition", "stamp"), [("1979-12-31", (1980, 1, 1, 0, 0, 0)), ("2108-01-01", (2107, 12, 31, 23, 59, 58))])
+def test_an_edition_outside_zip_dates_builds_an_epub_with_clamped_times(project, tmp_path, monkeypatch, edition, stamp):
+    import io
+
+    from booklet.cli import main
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    root = project("minimal")
+    meta = root / "content" / "booklet.yaml"
+    meta.write_text(meta.read_text().replace("edition: 2024-03-08", f"edition: {edition}"))
+    err = io.StringIO()
+    assert main(["--source", str(root), "build", "--format", "epub", "--out", str(tmp_path / "out")], io.StringIO(), err) == 0, err.getvalue()
+    (epub_file,) = (tmp_path / "out").rglob("*.epub")
+    with zipfile.ZipFile(epub_file) as book:
+        assert {info.date_time for info in book.infolist()} == {stamp}
+        assert f"<dc:date>{edition}" in book.read("EPUB/content.opf").decode()
+
+
 def test_an_image_symlinked_out_of_the_booklet_is_refused(project, tmp_path):
     import io
 
