@@ -138,8 +138,11 @@ def qr_code(url: str, title: str) -> Markup:
 
 def template_dirs(root: Path) -> list[Path]:
     """Return the template search path: the booklet's own folder first, then the defaults."""
+    own = root / "templates"
+    if own.is_dir() and not own.resolve().is_relative_to(root.resolve()):   # templates -> /somewhere/else
+        raise BookletError([Problem(Location(Path("templates")), "is a link to a folder outside the booklet folder")])
     found: list[Path] = []
-    for folder in (root / "templates", DEFAULT_TEMPLATES):
+    for folder in (own, DEFAULT_TEMPLATES):
         if folder.is_dir() and folder.resolve() not in found:
             found.append(folder.resolve())
     return found

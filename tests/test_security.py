@@ -314,6 +314,11 @@ def _template_symlinked(root, private):
     return ["--format", "html"], "templates/html/edition.html: error: template error: not allowed in a booklet's template: html/edition.html is a link to a file outside the template folders"
 
 
+def _templates_folder_symlinked(root, private):
+    (root / "templates").symlink_to(private / "templates")
+    return ["--format", "html"], "templates: error: is a link to a folder outside the booklet folder"
+
+
 def _template_includes_outside(root, private):
     (root / "templates" / "epub").mkdir(parents=True)
     (root / "templates" / "epub" / "chapter.xhtml").write_text('{%% include "%s" %%}\n' % (private / "secret.txt"))
@@ -357,7 +362,7 @@ def _font_symlinked(root, private):
     return [], "content/booklet.yaml:11:12: error: font file 'fonts/Evil.ttf' is outside the booklet folder"
 
 
-HOSTILE_BOOKLETS = [_template_reaches_python, _template_symlinked, _template_includes_outside, _section_symlinked,
+HOSTILE_BOOKLETS = [_template_reaches_python, _template_symlinked, _templates_folder_symlinked, _template_includes_outside, _section_symlinked,
                     _catalog_symlinked, _image_symlinked, _svg_reads_a_file, _font_symlinked]
 
 
@@ -370,6 +375,8 @@ def _plant_secrets(private, root) -> None:
     private.mkdir()
     (private / "secret.txt").write_text(SECRET + "\n")
     (private / "secret.html").write_text(f"<html><body><p>{SECRET}</p></body></html>\n")
+    (private / "templates" / "html").mkdir(parents=True)
+    (private / "templates" / "html" / "edition.html").write_text(f"<html><body><p>{SECRET}</p></body></html>\n")
     (private / "section.yaml").write_text(f"title: {SECRET}\nblocks:\n  - paragraph: {SECRET}\n")
     (private / "secret.png").write_bytes(_png_with(SECRET))
     shutil.copyfile(resolve_font_files(package="fontpkg-noto-serif")[0][0], private / "Evil.ttf")
