@@ -2,6 +2,8 @@
 formats, embeds its fonts and passes EPUBCheck (the world's EPUBCheck run is in tests/test_epub.py)."""
 from __future__ import annotations
 
+import zipfile
+
 import pytest
 from babel.messages.pofile import read_po
 
@@ -76,6 +78,23 @@ def test_arabic_script_pdf_is_set_in_amiri_and_contains_its_text(built, booklet,
     pdf = built[1] / f"{STEMS[booklet]}-{lang}.pdf"
     assert any("Amiri" in name for name in pdf_fonts(pdf))
     assert any(word in line for line in pdf_lines(pdf))
+
+
+#: The files of each booklet's image blocks (the sample's candle is drawn as SVG; the world has an SVG and a PNG).
+IMAGES = {"sample": ["content/images/candle.svg"], "world": ["images/map.svg", "images/river.png"]}
+
+
+@pytest.mark.engines
+@pytest.mark.parametrize(("booklet", "lang"), CASES)
+def test_image_blocks_are_in_the_epub_and_the_web_edition(built, booklet, lang):
+    out = built[1]
+    with zipfile.ZipFile(out / f"{STEMS[booklet]}-{lang}.epub") as book:
+        names = set(book.namelist())
+        chapters = "".join(book.read(name).decode() for name in names if name.endswith(".xhtml"))
+    web = (out / f"{STEMS[booklet]}-{lang}" / "index.html").read_text(encoding="utf-8")
+    for image in IMAGES[booklet]:
+        assert f"EPUB/{image}" in names and f'src="{image}"' in chapters
+        assert (out / f"{STEMS[booklet]}-{lang}" / image).is_file() and f'src="{image}"' in web
 
 
 @pytest.mark.engines
