@@ -32,6 +32,12 @@ def overlay(case: str, tmp_path: Path) -> Path:
     return root
 
 
+def tree(root: Path) -> dict[str, bytes]:
+    """Return every file of a booklet folder (its output folder aside) with its bytes."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not p.is_relative_to(root / "dist")}
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_invalid_booklet_reports_exact_problems(case, tmp_path, monkeypatch):
     root = overlay(case, tmp_path)
@@ -40,6 +46,7 @@ def test_invalid_booklet_reports_exact_problems(case, tmp_path, monkeypatch):
         monkeypatch.setenv(name, value)
     args_file = INVALID / case / "args"
     extra = args_file.read_text().split() if args_file.is_file() else ["build"]
+    before = tree(root)
     stdout, stderr = io.StringIO(), io.StringIO()
     status = main(["--source", str(root), *extra, "--out", str(root / "dist")] if extra[0] == "build" else ["--source", str(root), *extra],
                   stdout=stdout, stderr=stderr)
@@ -50,3 +57,4 @@ def test_invalid_booklet_reports_exact_problems(case, tmp_path, monkeypatch):
     assert "Traceback" not in stderr.getvalue()
     dist = root / "dist"
     assert not dist.exists() or not any(p.is_file() for p in dist.rglob("*")), "a failed build left files behind"
+    assert tree(root) == before, "a failed command changed the booklet folder"
