@@ -267,7 +267,7 @@ def compare_with_cldr(lang: str, rule: PluralRule) -> tuple[str, str] | None:
     same_count = [r for r in accepted if r.nplurals == rule.nplurals]
     expected = cldr_plural_forms(lang)
     if not same_count:
-        counts = " or ".join(str(r.nplurals) for r in accepted)
+        counts = " or ".join(dict.fromkeys(str(r.nplurals) for r in accepted))
         return ("warning", f"Plural-Forms declares {rule.nplurals} form{'s' if rule.nplurals > 1 else ''}; {lang} has {counts} "
                            f"in CLDR ({expected})")
     forms = rule.forms()

@@ -177,3 +177,9 @@ def test_a_deliberately_wrong_russian_rule_is_an_error():
 def test_shipped_catalogs_have_no_errors(project, fixture):
     root = project(fixture) if fixture else Path(__file__).parent.parent
     assert [str(p) for p in review.check(root) if p.severity == "error"] == []
+
+
+def test_a_count_no_region_of_the_language_has_names_each_count_once():
+    assert compare_with_cldr("pt", parse_plural_forms("nplurals=1; plural=0;")) == (
+        "warning", "Plural-Forms declares 1 form; pt has 3 or 2 in CLDR (nplurals=3; plural=(n == 0 || n == 1) ? 0 : "
+                   "n != 0 && n % 1000000 == 0 ? 1 : 2;)")
