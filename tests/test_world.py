@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import html
 import re
+import subprocess
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -59,3 +61,40 @@ def test_year_fact_partial_dates_and_plural_paragraph_print_in_every_format(worl
         assert phrase in web and phrase in epub, phrase
         assert on_one_line(pdf, phrase), phrase
     assert not re.search(r"1[,.]976", web + epub + "".join(pdf))
+
+
+def _word_boxes(pdf: Path, values: set[str]) -> list[tuple[str, float, float]]:
+    """Return (value, yMin, xMax) of each poppler word that is one of ``values`` in any digits (۴۸۰ is 480)."""
+    text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', text)
+    found = [("".join(str(unicodedata.digit(c)) for c in word if c.isdigit()), float(y), float(x)) for y, x, word in words]
+    return [box for box in found if box[0] in values]
+
+
+@pytest.mark.parametrize("tag", TAGS)
+def test_chart_figures_are_aligned_on_the_units_digit(world_epubs, tag):
+    """The chart's 12 and 480, one row apart, end at the same x in every script and direction (as the sample's chart)."""
+    boxes = _word_boxes(world_epubs / f"world-{tag}.pdf", {"12", "480"})
+    rows = [(a, b) for a in boxes if a[0] == "12" for b in boxes if b[0] == "480" and 0 < b[1] - a[1] < 30]
+    assert rows and all(abs(a[2] - b[2]) < 0.5 for a, b in rows), rows
+
+
+@pytest.mark.parametrize("lang", [tag.replace("-", "_") for tag in TAGS[1:]])   # gettext: bash scripts/install.sh --test
+def test_world_catalogs_pass_msgfmt_check(lang):
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(WORLD / "locales" / lang / "LC_MESSAGES" / "booklet.po")],
+                   check=True, capture_output=True)
+
+
+def test_world_template_is_current():
+    """locales/booklet.pot holds what extract writes from the world's content and the templates (as for the sample)."""
+    from babel.messages.pofile import read_po
+
+    from booklet.content import load_booklet
+    from booklet.i18n import extract_messages, template_path
+    from booklet.render import template_dirs
+
+    current = extract_messages(load_booklet(WORLD), template_dirs(WORLD))
+    with template_path(WORLD).open("rb") as handle:
+        shipped = read_po(handle)
+    key = lambda catalog: {(m.id, m.context, tuple(sorted(m.locations)), tuple(m.auto_comments)) for m in catalog if m.id}  # noqa: E731
+    assert key(current) == key(shipped)
