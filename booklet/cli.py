@@ -161,8 +161,13 @@ def _check(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO)
     _print_problems(problems, root, stderr)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    print(f"{errors} errors, {warnings} warnings", file=stdout)
+    print(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}", file=stdout)
     return 1 if errors or (args.strict and warnings) else 0
+
+
+def _count(n: int, noun: str) -> str:
+    """Return ``1 error`` or ``N errors``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _build(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO) -> int:
