@@ -152,7 +152,7 @@ import booklet.pipeline as pipeline
 real = pipeline.render_view
 def render_view(*args, **kwargs):
     try:                                              # once: the first worker only, as one Ctrl-C
-        os.close(os.open(f"/tmp/booklet-test-sigint-{os.getppid()}", os.O_CREAT | os.O_EXCL))
+        os.close(os.open(os.environ["SIGINT_SENT_FLAG"], os.O_CREAT | os.O_EXCL))
         os.kill(os.getppid(), signal.SIGINT)
     except FileExistsError:
         pass
@@ -163,6 +163,7 @@ pipeline.render_view = render_view
 
 def test_ctrl_c_stops_the_workers_removes_staging_and_exits_130(project, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("SIGINT_SENT_FLAG", str(tmp_path / "sigint-sent"))
     root, out = project("multilingual"), tmp_path / "dist"
     assert run("--source", str(root), "build", "--format", "html", "--out", str(out), "--jobs", "1")[0] == 0
     old = snapshot(out)
