@@ -46,10 +46,12 @@ LAST = ("manifest.json", ".booklet-state.json", "index.html")
 
 
 def check_out_dir(out_dir: Path, root: Path) -> None:
-    """Refuse an output folder that is a file, lies inside content/, or cannot be written; change nothing."""
+    """Refuse an output folder that is a file, holds the booklet, lies inside content/, or cannot be written."""
     where = Location(Path("--out"))
     if out_dir.exists() and not out_dir.is_dir():
         raise BookletError([Problem(where, f"{out_dir} is a file, not a folder")])
+    if root.resolve().is_relative_to(out_dir.resolve()):      # publishing swaps the whole output folder
+        raise BookletError([Problem(where, f"{out_dir} is the booklet folder or contains it: publishing would replace its own inputs")])
     content = (root / "content").resolve()
     if out_dir.resolve().is_relative_to(content):
         raise BookletError([Problem(where, f"{out_dir} is inside content/: every build would change its own inputs")])

@@ -229,6 +229,11 @@ def test_out_naming_a_file_or_a_folder_inside_content_is_refused(project, tmp_pa
     status, _out, err = run("--source", str(root), "build", "--out", str(inside))
     assert (status, err) == (1, f"--out: error: {inside} is inside content/: every build would change its own inputs\n")
     assert not inside.exists()
+    for holder in (root, root.parent):                # the booklet itself, or a folder around it, would be swapped
+        before = snapshot(holder)
+        status, _out, err = run("--source", str(root), "build", "--out", str(holder))
+        assert (status, err) == (1, f"--out: error: {holder} is the booklet folder or contains it: publishing would replace its own inputs\n")
+        assert snapshot(holder) == before
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only folders")
