@@ -70,6 +70,9 @@ class Reader:
     def text(self, path: KeyPath, what: str) -> model.Text | None:
         """Read a translatable text: a string, or a mapping with text, note and context."""
         value = self.get(path)
+        if isinstance(value, dict) and "text" not in value and {"one", "other", "count"} & set(value):
+            self.error(path, f"the {what} cannot have plural forms; paragraphs, list items, notes and captions can")
+            return None
         if isinstance(value, dict):
             fields = self.mapping(path, {"text": True, "note": False, "context": False}, what)
             if fields is None or "text" not in fields:

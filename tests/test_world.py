@@ -98,3 +98,25 @@ def test_world_template_is_current():
         shipped = read_po(handle)
     key = lambda catalog: {(m.id, m.context, tuple(sorted(m.locations)), tuple(m.auto_comments)) for m in catalog if m.id}  # noqa: E731
     assert key(current) == key(shipped)
+
+
+def test_plural_forms_where_one_text_belongs_are_one_plain_message_each(make_project):
+    """A section title or quote with plural forms says which blocks can have them (no 'did you mean' hint)."""
+    import io
+
+    from booklet.cli import main
+
+    rivers = (WORLD / "content/sections/rivers.yaml").read_text(encoding="utf-8")
+    rivers = rivers.replace("title: The rivers\n", "title: {one: a river, other: rivers, count: rivers}\n")
+    rivers = rivers.replace("      text: The river remembers.\n", "      text: {one: a, other: b, count: rivers}\n")
+    rivers = rivers.replace("  - heading: The map\n", "  - heading: {one: a map, other: maps, count: rivers}\n")
+    root = make_project({"content/sections/rivers.yaml": rivers}, base="projects/world")
+    err = io.StringIO()
+    assert main(["--source", str(root), "check"], stdout=io.StringIO(), stderr=err) == 1
+    assert err.getvalue().splitlines() == [
+        "content/sections/rivers.yaml:1:8: error: the section title cannot have plural forms; paragraphs, list items, "
+        "notes and captions can",
+        "content/sections/rivers.yaml:16:14: error: a heading cannot have plural forms; paragraphs, list items, notes "
+        "and captions can",
+        "content/sections/rivers.yaml:28:13: error: the quote text cannot have plural forms; paragraphs, list items, "
+        "notes and captions can"]
