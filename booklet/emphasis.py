@@ -29,7 +29,9 @@ FALLBACK = {"italic": "bold", "bold": "underline"}
 CSS = {
     "bold": "em { font-style: normal; font-weight: 700; }\n",
     "underline": ("em { font-style: normal; text-decoration: underline dotted; text-decoration-thickness: 0.08em; }\n"
-                  "strong { font-weight: inherit; text-decoration: underline; text-decoration-thickness: 0.08em; }\n"),
+                  "strong { font-weight: inherit; text-decoration: underline; text-decoration-thickness: 0.08em; }\n"
+                  # No bold face: browsers would smear one onto headings that the PDF sets in the one weight.
+                  "html { font-synthesis: none; }\n"),
 }
 #: Prefixed with ``html`` to outweigh the format stylesheets' italic cover and back-cover lines, which come after it
 #: (a booklet's own ``templates/style/*.css`` still overrides a substitute by coming later).

@@ -82,6 +82,7 @@ def test_epub_and_web_carry_the_same_emphasis_rule(world_all, lang):
         assert rule in css
         assert css.index(rule) > css.index("em { font-style: italic; }")   # after the default, so it wins
         assert "cite, .source-title" in css                                  # no reading system fakes a slant
+        assert ("html { font-synthesis: none; }" in css) == (WORLD_EMPHASIS[lang] == "underline")  # nor a bold face
 
 
 #: Appended to a copy of a web page: writes the computed style of the cover line and of the first <em> on <body>.
