@@ -66,6 +66,8 @@ class Generator:
 
     def _vary(self, value, derive_source, derive_translation):
         """Return ``value`` with its text changed by ``derive_source``; remember how to translate it."""
+        if not isinstance(value, str) and "text" not in value:          # plural forms ({one: …, other: …}): kept as they are
+            return value
         text, context = (value, None) if isinstance(value, str) else (value["text"], value.get("context"))
         new = derive_source(text)
         if new == text:
