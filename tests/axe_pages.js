@@ -159,6 +159,7 @@ async function main() {
   let next = 0;
   async function worker() {   // one tab: the same renderer keeps axe-core compiled from page to page
     const page = await browser.newPage();
+    page.setDefaultTimeout(180000);   // a shared CI machine can be slow; a hang still ends at test_a11y's 900 s limit
     const tab = { page, session: await page.createCDPSession(), userAgent: await browser.userAgent(), overridden: false };
     while (next < job.visits.length) {
       const index = next++;
