@@ -113,7 +113,16 @@ def _package_files(package: str, family: str) -> tuple[tuple[Path, ...], str | N
 def font_problem(path: Path) -> str | None:
     """Return why a font file cannot be used (not a font, truncated, damaged), or None when it is sound."""
     try:
-        size = path.stat().st_size
+        stat = path.stat()
+    except OSError:
+        return "is not a valid font"
+    return _font_problem(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _font_problem(path: Path, size: int, _mtime_ns: int) -> str | None:
+    """Check one version of a font file (its size and time are the key: a changed file is checked again)."""
+    try:
         if path.suffix.lower() in COLLECTION_SUFFIXES:
             fonts = list(TTCollection(path, lazy=True).fonts)
         else:

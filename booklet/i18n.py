@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -82,7 +83,13 @@ def _template_messages(folder: Path, path: Path, shown: Path) -> list[tuple]:
         data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise BookletError([Problem(Location(shown, data[:error.start].count(b"\n") + 1), "file is not valid UTF-8")]) from None
-    return list(babel_extract("jinja2", io.BytesIO(data), comment_tags=("Translators:",), options=_JINJA_OPTIONS))
+    return list(_extract_jinja(data))
+
+
+@lru_cache(maxsize=256)
+def _extract_jinja(data: bytes) -> tuple[tuple, ...]:
+    """Extract a template's messages from its bytes; remembered, since every check and build asks for the same templates."""
+    return tuple(babel_extract("jinja2", io.BytesIO(data), comment_tags=("Translators:",), options=_JINJA_OPTIONS))
 
 
 _JINJA_OPTIONS = {"trimmed": "true", "newstyle_gettext": "true", "silent": "false", "extensions": "jinja2.ext.i18n"}

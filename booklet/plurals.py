@@ -91,8 +91,13 @@ class PluralRule:
         return shown + (", …" if len(found) > limit else "")
 
 
+@functools.lru_cache(maxsize=128)
 def parse_plural_forms(header: str) -> PluralRule:
-    """Parse a Plural-Forms value; raise PluralError saying what is wrong."""
+    """Parse a Plural-Forms value; raise PluralError saying what is wrong.
+
+    Remembered per header text: a rule is immutable, and its table of forms for 0…1000
+    is then computed once however many catalogs and checks share it.
+    """
     match = re.fullmatch(r"\s*nplurals\s*=\s*(\S*?)\s*;\s*plural\s*=\s*(.*?)\s*;?\s*", header)
     if match is None:
         raise PluralError("the header must read nplurals=N; plural=EXPRESSION;")

@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import write_po
@@ -605,6 +606,7 @@ _CLASSES = {
 }
 
 
+@lru_cache(maxsize=4096)
 def _char_class(char: str) -> str:
     """Return the UAX #14 line-break class of one character (the classes that matter for catalogs)."""
     if char in _CLASSES:
@@ -742,13 +744,18 @@ _DIRECTIVES["objc"] = _DIRECTIVES["c"]
 
 def _width(text: str) -> int:
     """Return the display width as libunistring's uc_width counts it: marks, format and control characters 0, wide 2."""
-    width = 0
-    for char in text:
-        category = unicodedata.category(char)
-        if category in ("Mn", "Me", "Cc") or (category == "Cf" and char != "\u00ad"):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
+    if text.isascii() and text.isprintable():
+        return len(text)                                              # the common case, without a lookup per character
+    return sum(_char_width(char) for char in text)
+
+
+@lru_cache(maxsize=4096)
+def _char_width(char: str) -> int:
+    """Return one character's display width: 0, 1 or 2."""
+    category = unicodedata.category(char)
+    if category in ("Mn", "Me", "Cc") or (category == "Cf" and char != "\u00ad"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
 _STRING = re.compile(r'"(?:[^"\\]|\\[\\"abfnrtv]|\\[0-7]{1,3}|\\x[0-9a-fA-F]+)*"')
