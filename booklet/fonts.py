@@ -290,8 +290,9 @@ def subset_font(path: Path, text: str, flavor: str | None = None) -> bytes:
     return data if flavor is None else _flavored(data, flavor)
 
 
+@lru_cache(maxsize=128)
 def _flavored(data: bytes, flavor: str) -> bytes:
-    """Re-save TrueType bytes as WOFF (or WOFF2)."""
+    """Re-save TrueType bytes as WOFF (or WOFF2); remembered, as every page and format of a language asks for the same subset."""
     font = TTFont(io.BytesIO(data), recalcTimestamp=False)
     font.flavor = flavor
     buffer = io.BytesIO()
