@@ -152,9 +152,8 @@ def _long_month_interval(locale: str, start: dt.date, end: dt.date, skeleton: st
 
 def _differs(start: dt.date, end: dt.date, field: str) -> bool:
     """Return whether two dates differ in a field (``y`` year, ``M`` month, ``d`` day) or a larger one."""
-    keys = {"y": (start.year,), "M": (start.year, start.month), "d": (start.year, start.month, start.day)}
-    ends = {"y": (end.year,), "M": (end.year, end.month), "d": (end.year, end.month, end.day)}
-    return keys[field] != ends[field]
+    depth = "yMd".index(field) + 1
+    return (start.year, start.month, start.day)[:depth] != (end.year, end.month, end.day)[:depth]
 
 
 def counter_style_css(digits: str, name: str = "booklet-digits") -> str:

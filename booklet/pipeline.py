@@ -121,7 +121,14 @@ def build(root: Path, out_dir: Path, options: BuildOptions = BuildOptions(), *,
     langs = shard_languages(select_languages(booklet, options.langs), options.shard)
     formats = select_formats(options.formats)
     check_pdf_variant(options.pdf_variant)
-    unchanged = _unchanged(booklet, out_dir, langs, formats, options)
+    if out_dir.is_dir():
+        recover(out_dir)                                          # finish an interrupted publication first
+    timestamp = build_timestamp(booklet)
+    fingerprints = state.fingerprints(booklet, langs, formats, options.draft, timestamp, options.pdf_variant,
+                                      template_dirs(booklet.root))
+    recorded = state.load_state(out_dir)
+    reused = {} if options.force else state.up_to_date(out_dir, recorded, fingerprints)
+    unchanged = _unchanged(booklet, out_dir, langs, reused, options)
     if unchanged is not None:                                     # a no-op rebuild reads no catalog
         return unchanged
     catalogs = load_catalogs(booklet, langs)                      # every .po problem, before any work
@@ -130,13 +137,9 @@ def build(root: Path, out_dir: Path, options: BuildOptions = BuildOptions(), *,
     counts = {lang: language_counts(strings, catalogs[lang], unusable[lang]) for lang in langs}
     warnings: list[Problem] = []
     langs = release_languages(booklet, langs, counts, options.draft, warnings)
-    if out_dir.is_dir():
-        recover(out_dir)                                          # finish an interrupted publication first
-    timestamp = build_timestamp(booklet)
-    fingerprints = state.fingerprints(booklet, langs, formats, options.draft, timestamp, options.pdf_variant,
-                                      template_dirs(booklet.root))
-    recorded, published = state.load_state(out_dir), load_published(out_dir)
-    reused = {} if options.force else state.up_to_date(out_dir, recorded, fingerprints)
+    fingerprints = {lang: fingerprints[lang] for lang in langs}    # languages held back are neither built nor kept
+    reused = {lang: result for lang, result in reused.items() if lang in langs}
+    published = load_published(out_dir)
     stale = [lang for lang in langs if lang not in reused]
     if not stale:                                                 # nothing changed: write nothing
         results = [reused[lang] for lang in langs]
@@ -176,19 +179,14 @@ def _build_and_publish(booklet, out_dir, tasks, options, reused, recorded, publi
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _unchanged(booklet: Booklet, out_dir: Path, langs: Sequence[str], formats: Sequence[str], options: BuildOptions) -> BuildReport | None:
+def _unchanged(booklet: Booklet, out_dir: Path, langs: Sequence[str], reused: Mapping[str, LanguageResult],
+               options: BuildOptions) -> BuildReport | None:
     """Report a build with nothing to do, or None: every language recorded with the same inputs and intact files.
 
     The inputs include each catalog's bytes and the builder's code, so the catalogs' checks and
     counts are those recorded by the build that wrote the files; the release policy is applied
     to the recorded counts, and any language it would now hold back takes the full path.
     """
-    if options.force or not out_dir.is_dir():
-        return None
-    recover(out_dir)                                              # finish an interrupted publication first
-    fingerprints = state.fingerprints(booklet, langs, formats, options.draft, build_timestamp(booklet), options.pdf_variant,
-                                      template_dirs(booklet.root))
-    reused = state.up_to_date(out_dir, state.load_state(out_dir), fingerprints)
     if set(reused) != set(langs) or not all(result.counts for result in reused.values()):
         return None
     warnings: list[Problem] = []
