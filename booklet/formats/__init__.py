@@ -61,10 +61,10 @@ class Products:
 
     @functools.cached_property
     def layout(self) -> Layout:
-        """Typeset the whole document once (with the print PDF's bleed when ``print`` is requested)."""
+        """Typeset the whole document once."""
         from .pdf import lay_out
 
-        return lay_out(self.job, self.variant, press="print" in self.names)
+        return lay_out(self.job, self.variant)
 
     @functools.cached_property
     def cover_png(self) -> bytes | None:

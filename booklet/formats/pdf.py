@@ -1,10 +1,11 @@
 """PDF output: one HTML document per language, typeset once by WeasyPrint as a tagged PDF.
 
-The layout has bleed and crop marks (the print PDF). The screen PDF is the same
-layout written with every page box set to the trim size, so the three PDF formats
-(screen, print, booklet) and the EPUB's cover image share one WeasyPrint layout and
-one painting per language: :func:`lay_out` makes it, once, for
-:class:`booklet.formats.Products`; each format takes what it needs from there.
+The layout is painted with a bleed; the screen PDF is written with every page box
+set to the trim size, so the three PDF formats (screen; print, which grows the boxes
+again and adds marks; booklet, which imposes the trimmed pages) and the EPUB's cover
+image share one WeasyPrint layout, one painting and one written PDF per language:
+:func:`lay_out` makes it, once, for :class:`booklet.formats.Products`; each format
+takes what it needs from there.
 """
 from __future__ import annotations
 
@@ -148,12 +149,11 @@ def typeset(job: LanguageJob, html: str, variant: str = DEFAULT_PDF_VARIANT):
 
 @dataclass(frozen=True)
 class Layout:
-    """One language typeset once, as PDF files."""
+    """One language typeset once, as a PDF whose page boxes are the trim and whose painting has the bleed."""
 
-    #: Every page box (MediaBox, CropBox, BleedBox, TrimBox) is the trim size.
+    #: Every page box (MediaBox, CropBox, BleedBox, TrimBox) is the trim size; the painting reaches into the bleed,
+    #: which the print-shop PDF (formats/prepress.py) shows again by growing the boxes.
     screen: bytes
-    #: MediaBox and BleedBox are the trim plus the bleed, with crop marks; None unless asked for.
-    press: bytes | None
     pages: int
     #: Each image as placed: (src as written, printed width in CSS px, 1/96 in), in document order.
     images: tuple[tuple[str, float], ...] = ()
@@ -161,31 +161,23 @@ class Layout:
     pages_of: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
-def lay_out(job: LanguageJob, variant: str = DEFAULT_PDF_VARIANT, press: bool = False) -> Layout:
-    """Typeset the language once and write the screen PDF, and the print PDF when ``press`` is set.
-
-    Both come from one WeasyPrint painting: a finisher serialises the print PDF first,
-    then trims the page boxes for the screen PDF that WeasyPrint writes last. Without
-    ``press`` this costs what writing one PDF costs.
-    """
+def lay_out(job: LanguageJob, variant: str = DEFAULT_PDF_VARIANT) -> Layout:
+    """Typeset the language once and write the screen PDF: one WeasyPrint painting, one PDF."""
     html = render_document_html(job)
     check_coverage(job, html)
     document, _font_config = typeset(job, html, variant)
     options = pdf_options(job, variant)
-    copies: dict[str, bytes] = {}
 
     def finish(painted, pdf: pydyf.PDF) -> None:
         finish_text_layer(painted, pdf)
         describe_links(painted, pdf)
         if job.view.dir == "rtl":
             _read_right_to_left(pdf)
-        if press:
-            copies["press"] = _serialize(pdf, options)
         _trim_page_boxes(pdf)
 
     with _collect_weasyprint_logs(), font_clock(job.timestamp):
         screen = document.write_pdf(finisher=finish, **options)
-    return Layout(screen, copies.get("press"), len(document.pages), _image_placements(document), _pages_of(document))
+    return Layout(screen, len(document.pages), _image_placements(document), _pages_of(document))
 
 
 def _image_placements(document) -> tuple[tuple[str, float], ...]:
@@ -231,21 +223,6 @@ def _read_right_to_left(pdf: pydyf.PDF) -> None:
     preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
     preferences["Direction"] = "/R2L"
     pdf.catalog["ViewerPreferences"] = preferences
-
-
-def _serialize(pdf: pydyf.PDF, options: dict) -> bytes:
-    """Return the PDF as bytes, leaving ``pdf`` as it was so that WeasyPrint can write it again.
-
-    ``pydyf.PDF.write`` appends the info dictionary, the object stream and the
-    cross-reference stream to ``pdf.objects`` and advances ``current_position``;
-    both are undone here.
-    """
-    count, position = len(pdf.objects), pdf.current_position
-    buffer = io.BytesIO()
-    pdf.write(buffer, options["pdf_version"], options["pdf_identifier"], compress=True)
-    del pdf.objects[count:]
-    pdf.current_position, pdf.xref_position = position, None
-    return buffer.getvalue()
 
 
 def _trim_page_boxes(pdf: pydyf.PDF) -> None:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pypdf import PdfWriter
-from pypdf.generic import DictionaryObject, NameObject
+import pikepdf
+from pikepdf import Dictionary, Name
 
 
-def preset_print_dialog(writer: PdfWriter, rtl: bool = False) -> None:
+def preset_print_dialog(pdf: pikepdf.Pdf, rtl: bool = False) -> None:
     """Set /ViewerPreferences /Duplex /DuplexFlipShortEdge and /PrintScaling /None (and /Direction /R2L when rtl)."""
-    preferences = DictionaryObject({
-        NameObject("/Duplex"): NameObject("/DuplexFlipShortEdge"),
-        NameObject("/PrintScaling"): NameObject("/None"),
-    })
+    preferences = Dictionary(Duplex=Name.DuplexFlipShortEdge, PrintScaling=Name("/None"))
     if rtl:
-        preferences[NameObject("/Direction")] = NameObject("/R2L")
-    writer.root_object[NameObject("/ViewerPreferences")] = preferences
+        preferences.Direction = Name.R2L
+    pdf.Root.ViewerPreferences = preferences

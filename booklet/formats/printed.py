@@ -8,7 +8,7 @@ multiple of four and imposed two-up in saddle-stitch order on sheets twice the
 trim size (A5 pages on A4 landscape; A4 and letter pages at reduced scale on A4
 and letter sheets, :func:`booklet.imposition.office_sheet`), to print duplex, flipped on the short edge,
 and fold. :mod:`booklet.imposition` gives the page order; ``formats/sheets.py``
-places the pages with pypdf.
+places the pages with pikepdf.
 
 The screen PDF, the print PDF and the booklet come from one WeasyPrint layout per
 language, :attr:`booklet.formats.Products.layout`, typeset on first use.
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..imposition import office_sheet, padded_page_count, sheet_count
 from ..outputs import LanguageJob, Output
-from .pdf import PAGE_SIZES_MM, has_back_cover, render_slugs, write_output
+from .pdf import BLEED_MM, PAGE_SIZES_MM, has_back_cover, render_slugs, write_output
 
 PT_PER_MM = 72 / 25.4
 
@@ -34,7 +34,7 @@ class PrintFormat:
     suffix = "-print.pdf"
 
     def write(self, job: LanguageJob, products: Products) -> list[Output]:
-        """Write ``<slug>-<lang>-print.pdf`` from the shared layout (made with the bleed since ``print`` is requested)."""
+        """Write ``<slug>-<lang>-print.pdf`` from the shared layout: its pages with the bleed shown again, on whole sheets."""
         from .prepress import SLUG_HEIGHT_MM, SLUG_INSET_MM, prepare_for_press, slug_texts
 
         layout = products.layout
@@ -42,7 +42,8 @@ class PrintFormat:
         width, _height = PAGE_SIZES_MM[job.view.page_size]
         slugs = render_slugs(job, slug_texts(job.view.title_text, job.view.tag, job.view.edition_iso, pages),
                              width - 2 * SLUG_INSET_MM, SLUG_HEIGHT_MM)
-        data = prepare_for_press(layout.press, slugs, has_back_cover(job), job.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        data = prepare_for_press(layout.screen, slugs, has_back_cover(job), job.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                 BLEED_MM)
         return [write_output(job, self.name, self.suffix, data, pages)]
 
 
@@ -54,7 +55,7 @@ class BookletFormat:
 
     def write(self, job: LanguageJob, products: Products) -> list[Output]:
         """Impose the shared layout's trimmed pages and write ``<slug>-<lang>-booklet.pdf``; its pages are sheet sides."""
-        from .sheets import impose_pdf  # here, so that builds without a booklet never load pypdf
+        from .sheets import impose_pdf  # here, so that builds without a booklet never load pikepdf
 
         layout = products.layout
         trim = PAGE_SIZES_MM[job.view.page_size]
