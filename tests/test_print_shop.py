@@ -33,7 +33,8 @@ def built(tmp_path_factory):
     for name in BOOKLETS:
         root = SAMPLE if name == "sample" else shutil.copytree(WORLD, tmp_path_factory.mktemp("world") / "world")
         out = tmp_path_factory.mktemp(name)
-        pipeline.build(root, out, BuildOptions(langs=["en"], formats=["pdf", "print", "booklet"], jobs=1, force=True))
+        langs = ["en", "ar"] if name == "sample" else ["en"]    # ar: slug lines set right to left, more than ten of them
+        pipeline.build(root, out, BuildOptions(langs=langs, formats=["pdf", "print", "booklet"], jobs=1, force=True))
         folders[name] = out
     return folders
 
@@ -99,6 +100,18 @@ def test_slug_line_names_title_language_edition_and_page_below_the_bleed(built):
         dy = float(re.search(r"q 1 0 0 1 -?[\d.]+ (-?[\d.]+) cm /BkSlug", last).group(1))
         form = page["/Resources"]["/XObject"][f"/BkSlug{number}"]
         assert dy + float(form["/BBox"][3]) < float(page.bleedbox.bottom)        # the whole slug is below the bleed
+
+
+@pytest.mark.engines
+def test_each_print_page_carries_its_own_slug_line_only_right_to_left_too(built):
+    """The slug lines are typeset ten to a page and cut into one form per line: no page shows another's."""
+    path = built["sample"] / "khojaly-1992-ar-print.pdf"
+    texts = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = texts.split("\f")[:-1]
+    assert len(pages) > 20
+    for number, text in enumerate(pages, 1):
+        assert re.findall(rf"\d+/{len(pages)}\b", text) == [f"{number}/{len(pages)}"], (number, text[-200:])
+        assert "ar · 2026-02-26" in text
 
 
 @pytest.mark.engines

@@ -15,7 +15,6 @@ import io
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -30,7 +29,6 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from ..errors import BookletError, Location, Problem
 from ..fontcache import font_clock, static_fonts
-from ..fonts import font_face_css, font_stack
 from ..fsutil import atomic_write
 from ..images import resolution_warnings
 from ..outputs import LanguageJob, Output
@@ -85,7 +83,7 @@ class _LogCollector(logging.Handler):
 
 
 @contextmanager
-def _collect_weasyprint_logs():
+def collect_weasyprint_logs():
     """Attach a collector to the weasyprint logger for the duration of a render."""
     logger = logging.getLogger("weasyprint")
     collector = _LogCollector()
@@ -134,7 +132,7 @@ def typeset(job: LanguageJob, html: str, variant: str = DEFAULT_PDF_VARIANT):
     counter_style = CounterStyle()  # WeasyPrint reads a stylesheet's @counter-style (page-number digits) only into one
     css = CSS(string=stylesheet(job, fonts, "style/print.css") + page_css(job), url_fetcher=fetcher,
               font_config=font_config, counter_style=counter_style, base_url=job.folder.as_uri() + "/")
-    with _collect_weasyprint_logs() as logs, german_patterns():
+    with collect_weasyprint_logs() as logs, german_patterns():
         try:
             document = HTML(string=html, base_url=job.folder.as_uri() + "/", url_fetcher=fetcher).render(
                 stylesheets=[css], font_config=font_config, counter_style=counter_style, **pdf_options(job, variant))
@@ -175,7 +173,7 @@ def lay_out(job: LanguageJob, variant: str = DEFAULT_PDF_VARIANT) -> Layout:
             _read_right_to_left(pdf)
         _trim_page_boxes(pdf)
 
-    with _collect_weasyprint_logs(), font_clock(job.timestamp):
+    with collect_weasyprint_logs(), font_clock(job.timestamp):
         screen = document.write_pdf(finisher=finish, **options)
     return Layout(screen, len(document.pages), _image_placements(document), _pages_of(document))
 
@@ -197,25 +195,6 @@ def _pages_of(document) -> dict[str, int]:
         for anchor in page.anchors:
             found.setdefault(anchor, number)
     return found
-
-
-def render_slugs(job: LanguageJob, texts: list[str], width_mm: float, height_mm: float) -> bytes:
-    """Typeset one slug line per page (the print-shop PDF's, formats/prepress.py), each on a page of its own."""
-    fonts = static_fonts(job.fonts)
-    fetcher = SafeFetcher(*(p.parent for f in fonts for p in f.files))
-    font_config = FontConfiguration()
-    css = CSS(string="\n".join([
-        font_face_css(fonts),
-        f"html {{ font-family: {font_stack(job.fonts, job.view.lang)}; font-size: 6pt; color: #000; }}",
-        f"@page {{ size: {width_mm}mm {height_mm}mm; margin: 0; }}",
-        f"body {{ margin: 0; }} p {{ margin: 0; line-height: {height_mm}mm; white-space: nowrap; overflow: hidden; break-after: page; }}",
-    ]), url_fetcher=fetcher, font_config=font_config)
-    body = "".join(f"<p>{escape(text)}</p>" for text in texts)
-    html = f'<!DOCTYPE html><html lang="{job.view.tag}" dir="{job.view.dir}"><body>{body}</body></html>'
-    with _collect_weasyprint_logs(), font_clock(job.timestamp):
-        return HTML(string=html, url_fetcher=fetcher).write_pdf(
-            stylesheets=[css], font_config=font_config,
-            pdf_identifier=hashlib.sha256(f"{job.view.slug}/{job.view.lang}/slug".encode()).hexdigest()[:32].encode())
 
 
 def _read_right_to_left(pdf: pydyf.PDF) -> None:

@@ -56,18 +56,20 @@ def slug_texts(title: str, tag: str, edition: str, pages: int) -> list[str]:
     return [f"{title} · {tag} · {edition} · {page}/{pages}" for page in range(1, pages + 1)]
 
 
-def prepare_for_press(screen: bytes, slugs: bytes, back_cover: bool, modified: str, bleed_mm: float) -> bytes:
-    """Return the print-shop PDF made from the screen PDF ``screen`` (painted with bleed) and the slug lines' pages."""
-    with pikepdf.open(io.BytesIO(screen)) as pdf, pikepdf.open(io.BytesIO(slugs)) as slug_pdf:
+def prepare_for_press(screen: bytes, slug_lines: bytes, back_cover: bool, modified: str, bleed_mm: float) -> bytes:
+    """Return the print-shop PDF made from the screen PDF ``screen`` (painted with bleed) and the typeset slug lines."""
+    from .slugs import line_forms
+
+    with pikepdf.open(io.BytesIO(screen)) as pdf, pikepdf.open(io.BytesIO(slug_lines)) as typeset:
         trim = _box(pdf.pages[0].obj.TrimBox)
         _pad_to_sheets(pdf, trim, back_cover)
-        if len(slug_pdf.pages) != len(pdf.pages):
-            raise ValueError(f"{len(slug_pdf.pages)} slug lines for {len(pdf.pages)} pages")
+        slugs = line_forms(typeset, SLUG_HEIGHT_MM)
+        if len(slugs) != len(pdf.pages):
+            raise ValueError(f"{len(slugs)} slug lines for {len(pdf.pages)} pages")
         resources = _shared_resources(pdf)
         _add_colour_spaces(pdf, resources)
         for index, page in enumerate(pdf.pages):
-            slug = pdf.copy_foreign(slug_pdf.pages[index].as_form_xobject())
-            _place_on_sheet(pdf, page.obj, trim, bleed_mm, resources, slug, index + 1)
+            _place_on_sheet(pdf, page.obj, trim, bleed_mm, resources, pdf.copy_foreign(slugs[index]), index + 1)
         _add_output_intent(pdf)
         _mark_pdfx(pdf, modified)
         return save(pdf, "1.6")

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..imposition import office_sheet, padded_page_count, sheet_count
 from ..outputs import LanguageJob, Output
-from .pdf import BLEED_MM, PAGE_SIZES_MM, has_back_cover, render_slugs, write_output
+from .pdf import BLEED_MM, PAGE_SIZES_MM, has_back_cover, write_output
 
 PT_PER_MM = 72 / 25.4
 
@@ -36,12 +36,13 @@ class PrintFormat:
     def write(self, job: LanguageJob, products: Products) -> list[Output]:
         """Write ``<slug>-<lang>-print.pdf`` from the shared layout: its pages with the bleed shown again, on whole sheets."""
         from .prepress import SLUG_HEIGHT_MM, SLUG_INSET_MM, prepare_for_press, slug_texts
+        from .slugs import typeset_slug_lines
 
         layout = products.layout
         pages = padded_page_count(layout.pages)
         width, _height = PAGE_SIZES_MM[job.view.page_size]
-        slugs = render_slugs(job, slug_texts(job.view.title_text, job.view.tag, job.view.edition_iso, pages),
-                             width - 2 * SLUG_INSET_MM, SLUG_HEIGHT_MM)
+        slugs = typeset_slug_lines(job, slug_texts(job.view.title_text, job.view.tag, job.view.edition_iso, pages),
+                                   width - 2 * SLUG_INSET_MM, SLUG_HEIGHT_MM)
         data = prepare_for_press(layout.screen, slugs, has_back_cover(job), job.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
                                  BLEED_MM)
         return [write_output(job, self.name, self.suffix, data, pages)]
