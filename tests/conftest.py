@@ -77,3 +77,11 @@ def multilingual_build(tmp_path_factory):
     out = root / "dist"
     results = pipeline.build(root, out, BuildOptions(jobs=2)).results
     return root, out, results
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_thread_per_gnu_tool():
+    """Run msgmerge with one OpenMP thread: same output, and its idle threads no longer spin on the shared cores."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("OMP_NUM_THREADS", "1")
+        yield

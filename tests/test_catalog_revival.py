@@ -133,6 +133,10 @@ def test_serve_watch_reports_a_save_made_before_watching_started(tmp_path):
     po = catalog_path(root, "ru")
     po.write_text(po.read_text() + "\n")  # the translator saves during the first build
     stop, seen = threading.Event(), []
-    threading.Timer(5, stop.set).start()  # without the baseline nothing changes: fail instead of waiting forever
-    watch(root, lambda paths: (seen.extend(paths), stop.set()), interval=0.01, stop=stop, before=baseline)
+    timer = threading.Timer(5, stop.set)  # without the baseline nothing changes: fail instead of waiting forever
+    timer.start()
+    try:
+        watch(root, lambda paths: (seen.extend(paths), stop.set()), interval=0.01, stop=stop, before=baseline)
+    finally:
+        timer.cancel()                    # a waiting timer would hold the interpreter open at exit
     assert seen == [po]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import random
 import subprocess
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -147,13 +148,14 @@ def translate(rng: random.Random, catalog: bytes, lang: str) -> bytes:
     return dump(po)
 
 
-def msgmerge(tmp_path: Path, catalog: bytes, pot: bytes) -> bytes:
-    """Return GNU msgmerge --previous's result."""
-    (tmp_path / "def.po").write_bytes(catalog)
-    (tmp_path / "ref.pot").write_bytes(pot)
-    subprocess.run(["msgmerge", "--quiet", "--previous", "-o", str(tmp_path / "out.po"), str(tmp_path / "def.po"),
-                    str(tmp_path / "ref.pot")], check=True)
-    return (tmp_path / "out.po").read_bytes()
+def msgmerge(folder: Path, catalog: bytes, pot: bytes) -> bytes:
+    """Return GNU msgmerge --previous's result (``folder`` holds this merge's files only)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "def.po").write_bytes(catalog)
+    (folder / "ref.pot").write_bytes(pot)
+    subprocess.run(["msgmerge", "--quiet", "--previous", "-o", str(folder / "out.po"), str(folder / "def.po"),
+                    str(folder / "ref.pot")], check=True)
+    return (folder / "out.po").read_bytes()
 
 
 def entries(data: bytes) -> list[tuple]:
@@ -162,21 +164,46 @@ def entries(data: bytes) -> list[tuple]:
             for e in read_po_file(data).entries]
 
 
-@pytest.mark.parametrize("seed", range(SEQUENCES))
-def test_update_equals_msgmerge_previous(seed, tmp_path):
+def sequence(seed: int, gnu: ThreadPoolExecutor, folder: Path) -> list[tuple[list[str], bytes | Exception, Future]]:
+    """Run one sequence through our merge, msgmerge started on each step's same inputs: (steps done, ours, msgmerge's).
+
+    A step whose merge raises ends the sequence with the error in place of ours (its test raises it there).
+    """
     rng = random.Random(-1 - seed)     # the translator's choices; the template's edits have their own generator
     lang = tuple(LANGUAGES)[seed % len(LANGUAGES)]
     template = Template(random.Random(seed))
     catalog = new_catalog(lang)
-    done = []
+    done, steps = [], []
     for step in range(STEPS):
         done.append(template.step() if step else "start")
         pot = template.pot(step)
-        expected = msgmerge(tmp_path, catalog, pot)
-        ours = dump(merge(read_po_file(catalog), read_po_file(pot)))
+        expected = gnu.submit(msgmerge, folder / f"{seed}-{step}", catalog, pot)
+        try:
+            ours = dump(merge(read_po_file(catalog), read_po_file(pot)))
+        except Exception as error:
+            return [*steps, (list(done), error, expected)]
+        steps.append((list(done), ours, expected))
+        catalog = translate(rng, ours, lang)
+    return steps
+
+
+@pytest.fixture(scope="module")
+def sequences(tmp_path_factory):
+    """Every sequence's steps, msgmerge running on the other cores while our merges run (msgmerge is the slow part)."""
+    folder = tmp_path_factory.mktemp("msgmerge")
+    with ThreadPoolExecutor(max_workers=4) as gnu:
+        return {seed: sequence(seed, gnu, folder) for seed in range(SEQUENCES)}
+
+
+@pytest.mark.parametrize("seed", range(SEQUENCES))
+def test_update_equals_msgmerge_previous(seed, sequences):
+    lang = tuple(LANGUAGES)[seed % len(LANGUAGES)]
+    for done, ours, gnu in sequences[seed]:      # step by step: a step's catalog is the translated result of ours before
+        if isinstance(ours, Exception):
+            raise ours
+        expected = gnu.result()
         assert entries(ours) == entries(expected), f"{lang}, steps {done}"
         assert ours.decode() == expected.decode(), f"{lang}, steps {done}: same entries, different bytes"
-        catalog = translate(rng, ours, lang)
 
 
 def test_the_sequences_cover_every_kind_of_edit_in_every_language():
@@ -199,9 +226,11 @@ def test_update_of_the_sample_catalogs_equals_msgmerge_previous(tmp_path):
     rewritten.msgid = "Zq xv " * 5                                       # a paragraph rewritten beyond recognition
     template.entries.remove(removed)                                     # a paragraph removed
     pot = dump(template)
-    for lang in ("ar", "az", "de", "es", "fr", "ru", "tr"):
-        catalog = (root / f"locales/{lang}/LC_MESSAGES/booklet.po").read_bytes()
-        ours = dump(merge(read_po_file(catalog), read_po_file(pot)))
-        assert ours.decode() == msgmerge(tmp_path, catalog, pot).decode(), lang
-        fuzzy = [e.msgid for e in read_po_file(ours).entries if e.fuzzy and e.previous and not e.obsolete]
-        assert (lang, len(fuzzy), ours.count(b"\n#~ msgid") - catalog.count(b"\n#~ msgid")) == (lang, 3, 2)
+    catalogs = {lang: (root / f"locales/{lang}/LC_MESSAGES/booklet.po").read_bytes() for lang in ("ar", "az", "de", "es", "fr", "ru", "tr")}
+    with ThreadPoolExecutor(max_workers=4) as gnu:
+        expected = {lang: gnu.submit(msgmerge, tmp_path / lang, catalog, pot) for lang, catalog in catalogs.items()}
+        for lang, catalog in catalogs.items():
+            ours = dump(merge(read_po_file(catalog), read_po_file(pot)))
+            assert ours.decode() == expected[lang].result().decode(), lang
+            fuzzy = [e.msgid for e in read_po_file(ours).entries if e.fuzzy and e.previous and not e.obsolete]
+            assert (lang, len(fuzzy), ours.count(b"\n#~ msgid") - catalog.count(b"\n#~ msgid")) == (lang, 3, 2)

@@ -80,6 +80,10 @@ def test_serve_rebuilds_a_save_made_during_its_first_build(project, tmp_path, mo
             stop.set()
 
     monkeypatch.setattr(Preview, "rebuild", rebuild)
-    threading.Timer(10, stop.set).start()   # without a baseline taken before the first build, the save is never seen
-    serve(root, tmp_path / "preview", ["ru"], 0, io.StringIO(), stop=stop)
+    timer = threading.Timer(10, stop.set)   # without a baseline taken before the first build, the save is never seen
+    timer.start()
+    try:
+        serve(root, tmp_path / "preview", ["ru"], 0, io.StringIO(), stop=stop)
+    finally:
+        timer.cancel()                      # a waiting timer would hold the interpreter open at exit
     assert calls == [None, ["ru"]]
