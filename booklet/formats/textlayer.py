@@ -24,6 +24,7 @@ content) then get the typeset letters; the glyph map stays for the rest.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import unicodedata
@@ -40,8 +41,9 @@ STRETCHING = {"\u0640", "\u07fa"}
 EXTENSION = 7
 
 
+@functools.lru_cache(maxsize=8)   # a worker typesets several languages in the same fonts: read each font once
 def glyph_texts(font_bytes: bytes, index: int = 0) -> dict[int, list[str]]:
-    """Return the texts each glyph of the font can stand for: nominal glyphs from cmap, the rest through GSUB."""
+    """Return the texts each glyph of the font can stand for: nominal glyphs from cmap, the rest through GSUB (do not modify)."""
     font = TTFont(io.BytesIO(font_bytes), fontNumber=index, lazy=True)
     gid = {name: number for number, name in enumerate(font.getGlyphOrder())}
     texts: dict[str, list[str]] = {}
@@ -55,6 +57,7 @@ def glyph_texts(font_bytes: bytes, index: int = 0) -> dict[int, list[str]]:
     return {gid[name]: candidates for name, candidates in texts.items() if name in gid}
 
 
+@functools.lru_cache(maxsize=8)
 def nominal_texts(font_bytes: bytes, index: int = 0) -> dict[int, str]:
     """Return the character each nominal glyph of the font stands for (its first in cmap, presentation forms left out)."""
     font = TTFont(io.BytesIO(font_bytes), fontNumber=index, lazy=True)
@@ -206,6 +209,8 @@ def spells(glyph_text: str, text: str) -> bool:
     left out. Right-to-left glyphs are in visual order, which readers reorder themselves, so there the letters
     are compared, not their order.
     """
+    if glyph_text == text:
+        return True
     drawn, meant = _printed(glyph_text), _printed(text)
     if any(unicodedata.bidirectional(c) in ("R", "AL") for c in meant):
         return Counter(drawn) == Counter(meant)
