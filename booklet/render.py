@@ -8,11 +8,13 @@ the web edition, so every format shows the same rendering.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from babel import Locale
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
@@ -88,6 +90,7 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
     """
     env = BookletSandbox(
         loader=ConfinedLoader([str(d) for d in template_dirs]),
+        bytecode_cache=compiled_templates(),
         autoescape=True,  # select_autoescape() would miss .xhtml (engine notes, pitfall 36)
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -97,6 +100,33 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
     env.policies["ext.i18n.trimmed"] = True
     env.filters["qr_code"] = qr_code
     return env
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled once per process and shared by its environments, which are all configured alike.
+
+    Every language has an environment of its own (its gettext installed once); without this each
+    compiled the same templates again. Jinja keys a template by its name and file and checks the
+    source's checksum, so an edited template (``serve``) is compiled again.
+    """
+
+    def __init__(self):
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Give the bucket the code compiled before, if any."""
+        if bucket.key in self.codes:
+            bucket.bytecode_from_string(self.codes[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Remember the code just compiled."""
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+@functools.cache
+def compiled_templates() -> CompiledTemplates:
+    """Return this process's cache of compiled templates."""
+    return CompiledTemplates()
 
 
 class BookletSandbox(ImmutableSandboxedEnvironment):
