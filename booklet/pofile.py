@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import copy
 import io
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -151,6 +152,13 @@ _LINE = re.compile(r'^(?P<prefix>#~\| ?|#~ ?|#\| ?)?\s*(?P<keyword>msgctxt|msgid
 
 def parse(text: str, charset: str = "UTF-8") -> PoFile:
     """Parse .po text into entries (the text is assumed to pass :func:`syntax_problems`)."""
+    entries, trailer = _parsed(text)
+    return PoFile([_own_copy(entry) for entry in entries], charset, list(trailer))
+
+
+@lru_cache(maxsize=16)
+def _parsed(text: str) -> tuple[tuple[Entry, ...], tuple[str | None, ...]]:
+    """Parse .po text once per process (check, status, update and build read the same catalogs): (entries, trailer)."""
     lines = text.split("\n")
     ends_with_newline = lines[-1] == ""
     if ends_with_newline:
@@ -159,41 +167,50 @@ def parse(text: str, charset: str = "UTF-8") -> PoFile:
     pending: list[str] = []
     current: _Builder | None = None
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
+        if not line or line.isspace():
             if current is not None:
                 entries.append(current.finish())
                 current = None
             pending.append(line)
             continue
         kind = _kind(line)
-        if current is not None and current.starts_new(line, kind):
+        match = _LINE.match(line) if kind in _MATCHED_KINDS else None
+        if current is not None and current.starts_new(kind, match):
             entries.append(current.finish())
             current = None
         if current is None:
             current = _Builder(before=pending)
             pending = []
-        current.add(line, kind, number)
+        current.add(line, kind, number, match)
     if current is not None:
         entries.append(current.finish())
     trailer = pending if ends_with_newline else [*pending, None]
-    return PoFile(entries, charset, trailer)
+    return tuple(entries), tuple(trailer)
+
+
+def _own_copy(entry: Entry) -> Entry:
+    """Return a copy of a parsed entry whose lists the caller may change (the lines read are shared: never changed)."""
+    return Entry(msgid=entry.msgid, msgstr=list(entry.msgstr), msgctxt=entry.msgctxt, msgid_plural=entry.msgid_plural,
+                 comments=list(entry.comments), extracted=list(entry.extracted), references=list(entry.references),
+                 flags=list(entry.flags), previous=entry.previous, obsolete=entry.obsolete, lineno=entry.lineno,
+                 raw=dict(entry.raw), before=list(entry.before))
+
+
+#: What the character after ``#`` makes a comment line (``#~`` lines are told apart by the next one).
+_COMMENT_MARKS = {"|": "previous", ".": "extracted", ":": "references", ",": "flags"}
+#: Kinds of line whose keyword and string are read.
+_MATCHED_KINDS = frozenset(("keyword", "obsolete", "previous"))
+_COMMENT_KINDS = frozenset(("comments", "extracted", "references", "flags"))
 
 
 def _kind(line: str) -> str:
     """Classify a line: comments, extracted, references, flags, previous, or a keyword / continuation (obsolete ones too)."""
-    if line.startswith("#~|") or line.startswith("#|"):
-        return "previous"
-    if line.startswith("#~"):
-        return "obsolete"
-    if line.startswith("#."):
-        return "extracted"
-    if line.startswith("#:"):
-        return "references"
-    if line.startswith("#,"):
-        return "flags"
-    if line.startswith("#"):
-        return "comments"
-    return "keyword"
+    if line[0] != "#":
+        return "keyword"
+    mark = line[1:2]
+    if mark == "~":
+        return "previous" if line[2:3] == "|" else "obsolete"
+    return _COMMENT_MARKS.get(mark, "comments")
 
 
 class _Builder:
@@ -209,27 +226,26 @@ class _Builder:
         self.source: list[str] = []
         self.obsolete = False
         self.lineno = 0
+        self.has_msgstr = False                     # whether a msgstr keyword came
 
-    def starts_new(self, line: str, kind: str) -> bool:
+    def starts_new(self, kind: str, match: re.Match[str] | None) -> bool:
         """Return whether a line begins the next entry: a comment, msgctxt or msgid after a msgstr."""
-        if not any(k.startswith("msgstr") for k in self.order):
+        if not self.has_msgstr:
             return False
         if kind not in ("keyword", "obsolete"):
             return True
-        match = _LINE.match(line)
         return match is None or match.group("keyword") in ("msgctxt", "msgid")
 
-    def add(self, line: str, kind: str, number: int) -> None:
-        """Add one line to the entry."""
+    def add(self, line: str, kind: str, number: int, match: re.Match[str] | None) -> None:
+        """Add one line (``match``: its :data:`_LINE` match, for the kinds in :data:`_MATCHED_KINDS`) to the entry."""
         self.source.append(line)
-        if kind in ("comments", "extracted", "references", "flags"):
+        if kind in _COMMENT_KINDS:
             self.parts.setdefault(kind, []).append(line)
             return
-        match = _LINE.match(line)
-        if match is None or (match.group("keyword") is None and match.group("string") is None):
+        keyword, string = match.group("keyword", "string") if match is not None else (None, None)
+        if keyword is None and string is None:
             self.parts.setdefault("comments", []).append(line)   # a stray "#~" line: kept as a comment
             return
-        keyword, string = match.group("keyword"), match.group("string")
         if kind == "previous":
             self.parts.setdefault("previous", []).append(line)
             self._string(self.previous, self.previous_order, keyword, string)
@@ -242,6 +258,7 @@ class _Builder:
         if keyword == "msgid":
             self.lineno = number
         self._string(self.strings, self.order, keyword, string)
+        self.has_msgstr = self.has_msgstr or (string is not None and keyword is not None and keyword.startswith("msgstr"))
 
     @staticmethod
     def _string(strings: dict[str, list[str]], order: list[str], keyword: str | None, string: str | None) -> None:
@@ -273,14 +290,20 @@ class _Builder:
             lineno=self.lineno,
             before=self.before,
         )
-        entry.raw = {part: (entry.value(part), lines) for part, lines in self.parts.items()}
-        entry.raw["entry"] = (_snapshot(entry), self.source)
+        snapshot = _snapshot(entry)   # each part's value, as Entry.value gives it
+        entry.raw = {part: (snapshot[_PART_INDEX[part]], lines) for part, lines in self.parts.items()}
+        entry.raw["entry"] = (snapshot, self.source)
         return entry
+
+
+#: The values of an entry's parts, in the order of PARTS.
+_PART_VALUES = operator.attrgetter(*PARTS)
+_PART_INDEX = {part: index for index, part in enumerate(PARTS)}
 
 
 def _snapshot(entry: Entry) -> tuple:
     """Return every part's value, to tell whether an entry changed since it was read."""
-    return tuple(entry.value(part) for part in PARTS) + (entry.obsolete,)
+    return (*[list(value) if isinstance(value, list) else value for value in _PART_VALUES(entry)], entry.obsolete)
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v", '"': '"', "\\": "\\"}
@@ -288,6 +311,8 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v
 
 def unescape(escaped: str) -> str:
     """Turn the C escapes of a .po string (octal and hex included) into characters."""
+    if "\\" not in escaped:
+        return escaped
     def replace(match: re.Match[str]) -> str:
         text = match.group(0)
         if text[1] in _ESCAPES:
