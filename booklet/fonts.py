@@ -6,21 +6,27 @@ a booklet embeds the same fonts.
 """
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fontTools.ttLib import TTCollection, TTFont
 from markupsafe import Markup
 
-from . import fontcache
 from .errors import Location, Problem
+from .fsutil import atomic_write
 from .model import FontSpec
+
+if TYPE_CHECKING:                 # fontTools and HarfBuzz are imported where used: a no-op rebuild needs neither
+    from fontTools.ttLib import TTFont
 
 #: Font collections: one file, several faces; a booklet picks a face by index or by family name.
 COLLECTION_SUFFIXES = (".ttc", ".otc")
@@ -29,6 +35,9 @@ FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2", *COLLECTION_SUFFIXES)
 FACE_INDEX = re.compile(r"^(?P<name>.+?)#(?P<index>\d+)$")
 #: Character categories that need a glyph; spaces, controls and bidi marks do not.
 _VISIBLE = ("L", "M", "N", "P", "S")
+#: A font file changed less than this long ago (ns) is checked, but its verdict is not kept on disk:
+#: a second change within the file system's clock tick would keep its size and times.
+_SETTLED_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
@@ -83,7 +92,9 @@ def _faces(path: Path, family: str, index: int | None, shown: str, noun: str = "
     if not chosen:
         listed = ", ".join(f"#{i} {name}" for i, name in enumerate(names))
         return [], f"font collection {shown!r} has no face of the family {family!r} (faces: {listed}); name one as {shown}#N"
-    faces = [fontcache.face_file(path, i) for i in chosen]
+    from .fontcache import face_file
+
+    faces = [face_file(path, i) for i in chosen]
     if None in faces:
         return [], f"font collection {shown!r}: face #{chosen[faces.index(None)]} cannot be read"
     return [f for f in faces if f is not None], None
@@ -116,12 +127,71 @@ def font_problem(path: Path) -> str | None:
         stat = path.stat()
     except OSError:
         return "is not a valid font"
-    return _font_problem(path, stat.st_size, stat.st_mtime_ns)
+    return _font_problem(path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
 @lru_cache(maxsize=256)
-def _font_problem(path: Path, size: int, _mtime_ns: int) -> str | None:
-    """Check one version of a font file (its size and time are the key: a changed file is checked again)."""
+def _font_problem(path: Path, size: int, mtime_ns: int, ctime_ns: int, inode: int) -> str | None:
+    """Check one version of a font file, or return the verdict kept on disk for it (path, size, times and inode are the key).
+
+    Parsing the character maps was most of a no-op rebuild's time, and fonts rarely
+    change; a changed file has other times (or size), so it is checked again.
+    """
+    kept = _verdict_path(path, size, mtime_ns, ctime_ns, inode)
+    known, problem = _read_verdict(kept)
+    if known:
+        return problem
+    problem = check_font_file(path, size)
+    if time.time_ns() - max(mtime_ns, ctime_ns) > _SETTLED_NS:
+        _keep_verdict(kept, problem)
+    return problem
+
+
+def _read_verdict(kept: Path) -> tuple[bool, str | None]:
+    """Return whether a verdict is kept at ``kept``, and the problem it names (None for a sound font)."""
+    try:
+        verdict = kept.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False, None
+    if verdict == "sound":
+        return True, None
+    if verdict.startswith("unusable: "):
+        return True, verdict.removeprefix("unusable: ")
+    return False, None                                                # an empty or foreign entry: checked again
+
+
+def _keep_verdict(kept: Path, problem: str | None) -> None:
+    """Keep a verdict on disk; an unwritable cache only costs time."""
+    try:
+        atomic_write(kept, ("sound" if problem is None else f"unusable: {problem}").encode("utf-8"), durable=False)
+    except OSError:
+        pass
+
+
+def _verdict_path(path: Path, size: int, mtime_ns: int, ctime_ns: int, inode: int) -> Path:
+    """Return where the verdict on one version of a font file is kept: ``$XDG_CACHE_HOME/booklet/font-checks``.
+
+    Beside the font cache (booklet.fontcache.cache_dir), found without importing HarfBuzz.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    key = f"{path}|{size}|{mtime_ns}|{ctime_ns}|{inode}|{_checker_version()}"
+    return Path(base) / "booklet" / "font-checks" / f"{hashlib.sha256(key.encode()).hexdigest()}.txt"
+
+
+@lru_cache(maxsize=1)
+def _checker_version() -> str:
+    """Return what a kept verdict depends on besides the file: fontTools' version and this module's code."""
+    try:
+        fonttools = metadata.version("fonttools")
+    except metadata.PackageNotFoundError:
+        fonttools = "-"
+    return f"fonttools={fonttools}|{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}"
+
+
+def check_font_file(path: Path, size: int) -> str | None:
+    """Parse a font file (every face of a collection): its tables lie inside the file, it maps characters, its core tables read."""
+    from fontTools.ttLib import TTCollection, TTFont
+
     try:
         if path.suffix.lower() in COLLECTION_SUFFIXES:
             fonts = list(TTCollection(path, lazy=True).fonts)
@@ -145,6 +215,8 @@ def _font_problem(path: Path, size: int, _mtime_ns: int) -> str | None:
 @lru_cache(maxsize=None)
 def collection_families(path: Path) -> tuple[tuple[str, ...], ...]:
     """Return the family names of each face of a font collection (typographic, then legacy), in face order."""
+    from fontTools.ttLib import TTCollection
+
     return tuple(_families(font) for font in TTCollection(path, lazy=True).fonts)
 
 
@@ -157,6 +229,8 @@ def _families(font: TTFont) -> tuple[str, ...]:
 @lru_cache(maxsize=None)
 def describe(path: Path) -> Face:
     """Read a font file's style and weight (None for variable weight)."""
+    from fontTools.ttLib import TTFont
+
     font = TTFont(path, lazy=True)
     os2 = font["OS/2"] if "OS/2" in font else None                 # optional in TrueType; rare
     italic = bool(os2 and os2.fsSelection & 1) or "Italic" in path.stem
@@ -167,6 +241,8 @@ def describe(path: Path) -> Face:
 @lru_cache(maxsize=None)
 def codepoints(path: Path) -> frozenset[int]:
     """Return the code points that a font file maps to glyphs."""
+    from fontTools.ttLib import TTFont
+
     try:
         return frozenset(TTFont(path, lazy=True).getBestCmap() or {})
     except Exception:  # a broken font file from the user: treated as covering nothing, reported by the caller
@@ -286,13 +362,17 @@ def subset_font(path: Path, text: str, flavor: str | None = None) -> bytes:
     # With the compatibility decompositions: shapers split some characters into glyphs of others
     # (Thai and Lao SARA AM into NIKHAHIT + SARA AA), and a subset without those shows tofu.
     chars = "".join(sorted(set(text) | set(unicodedata.normalize("NFKD", "".join(set(text)))) | {chr(c) for c in range(0x20, 0x7F)}))
-    data = fontcache.cached_subset(path, chars)
+    from .fontcache import cached_subset
+
+    data = cached_subset(path, chars)
     return data if flavor is None else _flavored(data, flavor)
 
 
 @lru_cache(maxsize=128)
 def _flavored(data: bytes, flavor: str) -> bytes:
     """Re-save TrueType bytes as WOFF (or WOFF2); remembered, as every page and format of a language asks for the same subset."""
+    from fontTools.ttLib import TTFont
+
     font = TTFont(io.BytesIO(data), recalcTimestamp=False)
     font.flavor = flavor
     buffer = io.BytesIO()

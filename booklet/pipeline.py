@@ -24,7 +24,6 @@ from . import state, workers
 from .content import load_booklet
 from .download import MarkedTranslator, write_download_page
 from .errors import BookletError, Location, Problem
-from .fontcache import static_fonts
 from .formats import FORMATS, PDF_VARIANTS, write_formats
 from .i18n import catalog_path, load_catalog
 from .imposition import page_count_warnings
@@ -144,7 +143,7 @@ def build(root: Path, out_dir: Path, options: BuildOptions = BuildOptions(), *,
     if not stale:                                                 # nothing changed: write nothing
         results = [reused[lang] for lang in langs]
         return _report(booklet, out_dir, results, (), warnings, published, options.strict)
-    static_fonts(booklet.fonts)                                   # instance variable fonts once, before workers fork
+    _instance_fonts(booklet)
     tasks = [LanguageTask(booklet, lang, catalogs[lang], tuple(formats), Path(), timestamp, options.draft,
                           options.pdf_variant, published.paths(bcp47(lang)), counts[lang], unusable[lang]) for lang in stale]
     try:
@@ -154,6 +153,13 @@ def build(root: Path, out_dir: Path, options: BuildOptions = BuildOptions(), *,
         if error.errno in DISK_ERRORS:
             raise disk_problem(error, out_dir) from None
         raise
+
+
+def _instance_fonts(booklet: Booklet) -> None:
+    """Make the static instances of variable fonts once, before the workers fork (HarfBuzz is imported only to build)."""
+    from .fontcache import static_fonts
+
+    static_fonts(booklet.fonts)
 
 
 def _build_and_publish(booklet, out_dir, tasks, options, reused, recorded, published, fingerprints, warnings,

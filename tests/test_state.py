@@ -1,12 +1,17 @@
-"""The incremental-build record: fingerprints per language, reuse only of intact outputs, and the record's round trip."""
+"""The incremental-build record: fingerprints per language, reuse only of intact outputs, and the record's round trip.
+
+Also what a no-op rebuild remembers between runs besides the record: each font file's soundness.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
+from pathlib import Path
 
 import pytest
 
-from booklet import state
+from booklet import fonts, state
 from booklet.content import load_booklet
 from booklet.i18n import catalog_path
 from booklet.outputs import LanguageResult, Output
@@ -87,3 +92,42 @@ def test_a_no_op_rebuild_reads_no_catalog_and_reports_what_the_build_did(project
     po.write_text(po.read_text(encoding="utf-8").replace('msgstr ""\n\n', 'msgstr "В память."\n\n', 1), encoding="utf-8")
     with pytest.raises(AssertionError, match="parsed the catalogs"):   # a changed catalog takes the full path
         pipeline.build(root, out, options)
+
+
+FONT = Path(__file__).parent / "fixtures" / "projects" / "world" / "fonts" / "NotoSansHebrew-subset.ttf"
+
+
+def _kept_verdicts(cache: Path) -> list[str]:
+    """Return the font verdicts kept on disk under the cache folder ``cache``."""
+    return sorted(p.read_text(encoding="utf-8") for p in (cache / "booklet" / "font-checks").glob("*.txt"))
+
+
+def test_a_font_verdict_is_kept_on_disk_and_a_changed_font_is_checked_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(fonts, "_SETTLED_NS", 0)                      # as if the file had been written long ago
+    font = tmp_path / "font.ttf"
+    shutil.copyfile(FONT, font)
+    assert fonts.font_problem(font) is None and _kept_verdicts(tmp_path / "cache") == ["sound"]
+    fonts._font_problem.cache_clear()                                 # a new process
+
+    def unparsed(*args):
+        raise AssertionError("a kept verdict was checked again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(fonts, "check_font_file", unparsed)
+        assert fonts.font_problem(font) is None
+    data = FONT.read_bytes()
+    font.write_bytes(data[: len(data) // 2])                          # truncated: checked again, and the verdict kept
+    assert fonts.font_problem(font).startswith("is truncated or damaged: its ")
+    assert len(_kept_verdicts(tmp_path / "cache")) == 2
+    fonts._font_problem.cache_clear()
+    assert fonts.font_problem(font).startswith("is truncated or damaged: its ")
+
+
+def test_a_font_changed_just_now_is_checked_but_its_verdict_not_kept(tmp_path, monkeypatch):
+    """A second change within the file system's clock tick could keep the size and times: only settled files' verdicts are kept."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    font = tmp_path / "font.ttf"
+    font.write_bytes(b"not a font at all")
+    assert fonts.font_problem(font) == "is not a valid font"
+    assert _kept_verdicts(tmp_path / "cache") == []
