@@ -548,19 +548,26 @@ def wrap_string(prefix: str, keyword: str, escaped: str, wrap: bool = True, flag
     breaks inside a format directive of the entry's format language (c-format,
     python-format, python-brace-format).
     """
+    kind = next((f[:-7] for f in flags if f.endswith("-format") and not f.startswith("no-")), None)
+    return list(_wrapped(prefix, keyword, escaped, wrap, kind))
+
+
+@lru_cache(maxsize=4096)
+def _wrapped(prefix: str, keyword: str, escaped: str, wrap: bool, kind: str | None) -> tuple[str, ...]:
+    """Lay out one string (``kind``: the entry's format language, or None); remembered, as every write repeats most strings."""
     units = _tokens(escaped)
-    protected = _directive_interiors(units, flags)
+    protected = _directive_interiors(units, kind)
     portions = _split_after_newlines(units)
     head = f"{prefix}{keyword} "
     width = WIDTH - 2 - _width(prefix)
     if len(portions) <= 1 and (not wrap or _width(head) + 2 + _width(escaped) <= WIDTH
                                or len(_break(units, protected, 0, width, _width(head) - _width(prefix))) <= 1):
-        return [f'{head}"{escaped}"']
+        return (f'{head}"{escaped}"',)
     lines = [f'{head}""']
     for start, end in portions:
         chunks = _break(units[start:end], protected[start:end], 0, width) if wrap else ["".join(units[start:end])]
         lines.extend(f'{prefix}"{chunk}"' for chunk in chunks)
-    return lines
+    return tuple(lines)
 
 
 def _split_after_newlines(units: list[str]) -> list[tuple[int, int]]:
@@ -593,7 +600,7 @@ def _break(units: list[str], protected: list[bool], start_column: int, width: in
     piece: list[str] = []
     piece_width = 0
     last_break = False            # whether a piece start exists on this line to break at
-    for index, unit in enumerate(units):
+    for index, (unit, unit_width) in enumerate(zip(units, map(_unit_width, units))):
         if index and possible[index - 1] and not protected[index]:
             if last_break and column + piece_width > width:
                 chunks.append([])
@@ -602,7 +609,7 @@ def _break(units: list[str], protected: list[bool], start_column: int, width: in
             column += piece_width
             piece, piece_width, last_break = [], 0, True
         piece.append(unit)
-        piece_width += _width(unit)
+        piece_width += unit_width
     if last_break and column + piece_width > width:
         chunks.append([])
     chunks[-1].extend(piece)
@@ -659,6 +666,7 @@ def _char_class(char: str) -> str:
     return "ID" if wide else "AL"
 
 
+@lru_cache(maxsize=4096)
 def _unit_classes(unit: str) -> tuple[str, str]:
     """Return the classes before and after one unit: an escape sequence starts with a backslash (PR)."""
     if len(unit) > 1 and unit[0] == "\\":
@@ -681,10 +689,9 @@ def _opportunities(units: list[str]) -> list[bool]:
     last = None            # class of the last unit that is not a space (None: start of the text)
     before_spaces = None   # that class when the previous unit is a space
     previous = None
-    for index, unit in enumerate(units):
-        before, after = _unit_classes(unit)
+    for index, (before, after) in enumerate(map(_unit_classes, units)):
         if index:
-            result.append(_may_break(previous, before_spaces, before, units[index - 1], unit))
+            result.append(_may_break(previous, before_spaces, before, units[index - 1], units[index]))
         if before == "CM" and previous not in (None, "SP"):
             after = previous          # LB9: a combining mark takes its base's class
         elif before == "CM":
@@ -697,8 +704,17 @@ def _opportunities(units: list[str]) -> list[bool]:
     return result
 
 
-def _may_break(here: str | None, before_spaces: str | None, there: str, here_unit: str, there_unit: str) -> bool:
+def _may_break(here: str, before_spaces: str | None, there: str, here_unit: str, there_unit: str) -> bool:
     """Return whether a line may break between a unit of class ``here`` and one of class ``there``."""
+    rule = _class_rule(here, before_spaces if here == "SP" else None, there)
+    if rule is not None:
+        return rule
+    return _is_wide(there_unit) if there == "OP" else _is_wide(here_unit)
+
+
+@lru_cache(maxsize=None)
+def _class_rule(here: str, before_spaces: str | None, there: str) -> bool | None:
+    """Return whether a line may break between classes ``here`` and ``there`` (None: as wide as the character beside it)."""
     if there in ("SP", "ZW", "WJ", "CL", "CP", "EX", "IS", "SY"):
         return False
     if here == "SP":
@@ -720,10 +736,8 @@ def _may_break(here: str | None, before_spaces: str | None, there: str, here_uni
         return False
     if (here, there) in _NO_BREAK_PAIRS:
         return False
-    if here in ("AL", "NU") and there == "OP" and not _is_wide(there_unit):
-        return False
-    if here == "CP" and there in ("AL", "NU") and not _is_wide(here_unit):
-        return False
+    if here in ("AL", "NU") and there == "OP" or here == "CP" and there in ("AL", "NU"):
+        return None                   # LB30: no break unless the parenthesis (or the letter after it) is wide
     return True
 
 
@@ -732,10 +746,9 @@ def _is_wide(unit: str) -> bool:
     return unicodedata.east_asian_width(unit[-1]) in ("W", "F")
 
 
-def _directive_interiors(units: list[str], flags: Iterable[str]) -> list[bool]:
-    """Mark the units inside a format directive (all but its first), where GNU never breaks a line."""
+def _directive_interiors(units: list[str], kind: str | None) -> list[bool]:
+    """Mark the units inside a format directive of the format language ``kind`` (all but its first), where GNU never breaks."""
     protected = [False] * len(units)
-    kind = next((f[:-7] for f in flags if f.endswith("-format") and not f.startswith("no-")), None)
     pattern = _DIRECTIVES.get(kind.removeprefix("possible-")) if kind else None
     if pattern is None:
         return protected
@@ -772,6 +785,12 @@ def _width(text: str) -> int:
     if text.isascii() and text.isprintable():
         return len(text)                                              # the common case, without a lookup per character
     return sum(_char_width(char) for char in text)
+
+
+@lru_cache(maxsize=4096)
+def _unit_width(unit: str) -> int:
+    """Return the display width of one unit of an escaped string (an escape sequence counts its characters)."""
+    return _width(unit)
 
 
 @lru_cache(maxsize=4096)
