@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from . import catalogs, pipeline, review, shards
+from . import pipeline, shards
 from .errors import BookletError, Location, Problem
 from .formats import FORMATS, PDF_VARIANTS
 from .imposition import describe_page_count, layout_pages, office_sheet_note
@@ -18,7 +18,9 @@ from .languages import bcp47, parse_language
 from .pipeline import BuildOptions
 from .progress import Progress
 from .publish import InterruptedAfterPublishing
-from .scaffold import new_booklet
+
+# The modules of the other commands (catalogs, review, scaffold, serve) are imported by the command that
+# uses them: a build, above all a no-op rebuild, does not load them.
 
 COMMANDS = ("build", "new", "extract", "update", "init", "status", "check", "serve", "merge")
 
@@ -127,17 +129,15 @@ def _insert_default_command(argv: list[str]) -> list[str]:
 def _dispatch(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO) -> int:
     """Run the chosen command."""
     if args.command == "new":
-        target = args.folder.resolve()
-        written = new_booklet(target)
+        from .scaffold import new_booklet
+
+        written = new_booklet(args.folder.resolve())
         print(f"{files_phrase(len(written))} in {args.folder}; build it with: booklet --source {args.folder}", file=stdout)
-    elif args.command == "extract":
-        print(catalogs.extract(root).relative_to(root), file=stdout)
-    elif args.command == "update":
-        for path in catalogs.update(root, args.lang):
-            print(path.relative_to(root), file=stdout)
-    elif args.command == "init":
-        print(catalogs.init(root, args.language).relative_to(root), file=stdout)
+    elif args.command in ("extract", "update", "init"):
+        _catalog_command(args, root, stdout)
     elif args.command == "status":
+        from . import review
+
         figures = review.status(root)
         print(json.dumps({"languages": [c.as_dict() for c in figures]}, indent=2) if args.json else format_table(review.status_rows(figures)), file=stdout)
     elif args.command == "check":
@@ -155,8 +155,23 @@ def _dispatch(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: Text
     return 0
 
 
+def _catalog_command(args: argparse.Namespace, root: Path, stdout: TextIO) -> None:
+    """Run extract, update or init, printing each written file relative to the booklet."""
+    from . import catalogs
+
+    if args.command == "extract":
+        print(catalogs.extract(root).relative_to(root), file=stdout)
+    elif args.command == "update":
+        for path in catalogs.update(root, args.lang):
+            print(path.relative_to(root), file=stdout)
+    else:
+        print(catalogs.init(root, args.language).relative_to(root), file=stdout)
+
+
 def _check(args: argparse.Namespace, root: Path, stdout: TextIO, stderr: TextIO) -> int:
     """Validate without building; exit 1 on errors (or on warnings with --strict)."""
+    from . import review
+
     problems = review.check(root)
     _print_problems(problems, root, stderr)
     errors = sum(p.severity == "error" for p in problems)

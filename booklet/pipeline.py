@@ -20,9 +20,8 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from . import state, workers
+from . import state
 from .content import load_booklet
-from .download import MarkedTranslator, write_download_page
 from .errors import BookletError, Location, Problem
 from .formats import FORMATS, PDF_VARIANTS, write_formats
 from .i18n import catalog_path, load_catalog
@@ -165,6 +164,9 @@ def _instance_fonts(booklet: Booklet) -> None:
 def _build_and_publish(booklet, out_dir, tasks, options, reused, recorded, published, fingerprints, warnings,
                        progress, on_stage) -> BuildReport:
     """Build the stale languages into a staging folder, then publish it with the manifest, page and record."""
+    from . import workers  # a no-op rebuild loads neither the workers nor the download page
+    from .download import write_download_page
+
     # Everything this build changes is staged first, so a failed or interrupted build leaves the
     # previous outputs untouched, and publishing is one journalled set of renames (publish.py).
     staging = make_staging(out_dir)
@@ -229,6 +231,8 @@ def build_language(task: LanguageTask, on_stage: Callable[[str], None] = lambda 
 
 def language_job(task: LanguageTask) -> LanguageJob:
     """Render one language: its view, its own template environment, and what the formats read."""
+    from .download import MarkedTranslator
+
     translator = Translator(task.lang, task.catalog, task.booklet.root, use_fuzzy=task.draft, unusable=task.unusable)
     view = render_view(task.booklet, translator, draft=task.draft)
     dirs = template_dirs(task.booklet.root)
