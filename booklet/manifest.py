@@ -82,8 +82,9 @@ def read_manifest(folder: Path) -> Manifest:
     if not isinstance(raw, list):
         raise BookletError([Problem(Location(path), "manifest must be an object with a list 'outputs'")])
     entries, problems = [], []
+    base = folder.resolve()
     for index, item in enumerate(raw):
-        entry, problem = _entry(item, index, folder)
+        entry, problem = _entry(item, index, folder, base)
         if problem:
             problems.append(Problem(Location(path), problem))
         else:
@@ -93,8 +94,8 @@ def read_manifest(folder: Path) -> Manifest:
     return Manifest().merged(entries)
 
 
-def _entry(item, index: int, folder: Path) -> tuple[Entry | None, str | None]:
-    """Check one raw manifest entry; return it, or what is wrong with it."""
+def _entry(item, index: int, folder: Path, base: Path) -> tuple[Entry | None, str | None]:
+    """Check one raw manifest entry (``base`` is ``folder`` resolved); return it, or what is wrong with it."""
     fields = {"lang": str, "format": str, "path": str, "bytes": int, "sha256": str}
     if not isinstance(item, dict):
         return None, f"outputs[{index}] must be an object"
@@ -104,17 +105,17 @@ def _entry(item, index: int, folder: Path) -> tuple[Entry | None, str | None]:
     pages = item.get("pages")
     if pages is not None and (not isinstance(pages, int) or isinstance(pages, bool)):
         return None, f"outputs[{index}]: 'pages' must be a whole number"
-    if not inside(folder, item["path"]):
+    if not inside(folder, item["path"], base):
         return None, f"outputs[{index}]: path {item['path']!r} leads outside the folder"
     return Entry(item["lang"], item["format"], item["path"], item["bytes"], item["sha256"], pages), None
 
 
-def inside(folder: Path, relative: str) -> bool:
-    """Return whether a relative POSIX path names a file strictly inside ``folder``, symlinks resolved."""
+def inside(folder: Path, relative: str, base: Path | None = None) -> bool:
+    """Return whether a relative POSIX path names a file strictly inside ``folder`` (``base``: resolved), symlinks resolved."""
     pure = PurePosixPath(relative)
     if not relative or pure.is_absolute() or ".." in pure.parts or "\\" in relative:
         return False
-    base = folder.resolve()
+    base = base or folder.resolve()
     target = (folder / pure).resolve()
     return target != base and target.is_relative_to(base)
 
