@@ -35,8 +35,8 @@ FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2", *COLLECTION_SUFFIXES)
 FACE_INDEX = re.compile(r"^(?P<name>.+?)#(?P<index>\d+)$")
 #: Character categories that need a glyph; spaces, controls and bidi marks do not.
 _VISIBLE = ("L", "M", "N", "P", "S")
-#: A font file changed less than this long ago (ns) is checked, but its verdict is not kept on disk:
-#: a second change within the file system's clock tick would keep its size and times.
+#: A font file changed less than this long ago (ns) is checked and hashed, but nothing about it is kept on
+#: disk: a second change within the file system's clock tick would keep its size and times.
 _SETTLED_NS = 2_000_000_000
 
 
@@ -121,60 +121,96 @@ def _package_files(package: str, family: str) -> tuple[tuple[Path, ...], str | N
     return tuple(files), None if files else f"font package {package!r} contains no font files"
 
 
+@dataclass(frozen=True)
+class FileVersion:
+    """One version of a file as the file system tells versions apart: any write changes its times (or size, or inode)."""
+
+    path: Path
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileVersion:
+        """Return the file's current version; raise OSError when it cannot be read."""
+        found = path.stat()
+        return cls(path, found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+
+    def settled(self) -> bool:
+        """Return whether the file was last changed long enough ago that a change now would show in its times."""
+        return time.time_ns() - max(self.mtime_ns, self.ctime_ns) > _SETTLED_NS
+
+
 def font_problem(path: Path) -> str | None:
     """Return why a font file cannot be used (not a font, truncated, damaged), or None when it is sound."""
     try:
-        stat = path.stat()
+        version = FileVersion.of(path)
     except OSError:
         return "is not a valid font"
-    return _font_problem(path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    return _font_problem(version)
+
+
+def font_digest(path: Path) -> str:
+    """Return the sha256 of a font file (part of incremental builds' fingerprint), or ``<missing>``."""
+    try:
+        version = FileVersion.of(path)
+    except OSError:
+        return "<missing>"
+    return _font_digest(version)
 
 
 @lru_cache(maxsize=256)
-def _font_problem(path: Path, size: int, mtime_ns: int, ctime_ns: int, inode: int) -> str | None:
-    """Check one version of a font file, or return the verdict kept on disk for it (path, size, times and inode are the key).
+def _font_problem(version: FileVersion) -> str | None:
+    """Check one version of a font file, or return the verdict kept on disk for it.
 
     Parsing the character maps was most of a no-op rebuild's time, and fonts rarely
-    change; a changed file has other times (or size), so it is checked again.
+    change; a changed file is another version, so it is checked again.
     """
-    kept = _verdict_path(path, size, mtime_ns, ctime_ns, inode)
-    known, problem = _read_verdict(kept)
-    if known:
-        return problem
-    problem = check_font_file(path, size)
-    if time.time_ns() - max(mtime_ns, ctime_ns) > _SETTLED_NS:
-        _keep_verdict(kept, problem)
-    return problem
+    verdict = _kept(version, "verdict", lambda: _verdict(check_font_file(version.path, version.size)))
+    return None if verdict == "sound" else verdict.removeprefix("unusable: ")
 
 
-def _read_verdict(kept: Path) -> tuple[bool, str | None]:
-    """Return whether a verdict is kept at ``kept``, and the problem it names (None for a sound font)."""
+def _verdict(problem: str | None) -> str:
+    """Return the kept form of a check's result."""
+    return "sound" if problem is None else f"unusable: {problem}"
+
+
+@lru_cache(maxsize=256)
+def _font_digest(version: FileVersion) -> str:
+    """Hash one version of a font file, or return the digest kept on disk for it."""
+    return _kept(version, "sha256", lambda: hashlib.sha256(version.path.read_bytes()).hexdigest())
+
+
+def _kept(version: FileVersion, kind: str, make: Callable[[], str]) -> str:
+    """Return what is kept on disk about one version of a file (``kind``: verdict or sha256), or make and keep it.
+
+    Only a settled file's facts are kept: a second change within the file system's clock
+    tick could leave its size and times as they were.
+    """
+    kept = _kept_path(version, kind)
     try:
-        verdict = kept.read_text(encoding="utf-8")
+        text = kept.read_text(encoding="utf-8")
+        if text.startswith(f"{kind}:"):
+            return text.removeprefix(f"{kind}:")
     except (OSError, UnicodeDecodeError):
-        return False, None
-    if verdict == "sound":
-        return True, None
-    if verdict.startswith("unusable: "):
-        return True, verdict.removeprefix("unusable: ")
-    return False, None                                                # an empty or foreign entry: checked again
-
-
-def _keep_verdict(kept: Path, problem: str | None) -> None:
-    """Keep a verdict on disk; an unwritable cache only costs time."""
-    try:
-        atomic_write(kept, ("sound" if problem is None else f"unusable: {problem}").encode("utf-8"), durable=False)
-    except OSError:
         pass
+    value = make()
+    if version.settled():
+        try:
+            atomic_write(kept, f"{kind}:{value}".encode("utf-8"), durable=False)
+        except OSError:
+            pass                                                      # an unwritable cache only costs time
+    return value
 
 
-def _verdict_path(path: Path, size: int, mtime_ns: int, ctime_ns: int, inode: int) -> Path:
-    """Return where the verdict on one version of a font file is kept: ``$XDG_CACHE_HOME/booklet/font-checks``.
+def _kept_path(version: FileVersion, kind: str) -> Path:
+    """Return where a fact about one version of a font file is kept: ``$XDG_CACHE_HOME/booklet/font-checks``.
 
     Beside the font cache (booklet.fontcache.cache_dir), found without importing HarfBuzz.
     """
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    key = f"{path}|{size}|{mtime_ns}|{ctime_ns}|{inode}|{_checker_version()}"
+    key = f"{kind}|{version}|{_checker_version()}"
     return Path(base) / "booklet" / "font-checks" / f"{hashlib.sha256(key.encode()).hexdigest()}.txt"
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 
+from .fonts import font_digest
 from .fsutil import atomic_write
 from .i18n import catalog_path
 from .manifest import entry_for
@@ -49,7 +50,8 @@ def shared_fingerprint(booklet: Booklet, template_dirs: Sequence[Path], formats:
     _hash_files(digest, (booklet.root / "content").rglob("*"), booklet.root)
     for folder in template_dirs:
         _hash_files(digest, (p for p in folder.rglob("*") if p.is_file()), folder)
-    _hash_files(digest, (path for font in booklet.fonts for path in font.files))
+    for path in sorted({path for font in booklet.fonts for path in font.files}):
+        digest.update(f"{path}={font_digest(path)}".encode())     # kept per file version: 6 MB not re-read every time
     images = [booklet.root / block.file for section in booklet.sections for block in section.blocks if isinstance(block, Image)]
     _hash_files(digest, images, booklet.root)
     return digest.hexdigest()

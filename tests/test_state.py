@@ -97,9 +97,15 @@ def test_a_no_op_rebuild_reads_no_catalog_and_reports_what_the_build_did(project
 FONT = Path(__file__).parent / "fixtures" / "projects" / "world" / "fonts" / "NotoSansHebrew-subset.ttf"
 
 
-def _kept_verdicts(cache: Path) -> list[str]:
-    """Return the font verdicts kept on disk under the cache folder ``cache``."""
+def _kept(cache: Path) -> list[str]:
+    """Return the facts about font files kept on disk under the cache folder ``cache``."""
     return sorted(p.read_text(encoding="utf-8") for p in (cache / "booklet" / "font-checks").glob("*.txt"))
+
+
+def _new_process() -> None:
+    """Forget what this process remembers about font files, as a new process would."""
+    fonts._font_problem.cache_clear()
+    fonts._font_digest.cache_clear()
 
 
 def test_a_font_verdict_is_kept_on_disk_and_a_changed_font_is_checked_again(tmp_path, monkeypatch):
@@ -107,8 +113,8 @@ def test_a_font_verdict_is_kept_on_disk_and_a_changed_font_is_checked_again(tmp_
     monkeypatch.setattr(fonts, "_SETTLED_NS", 0)                      # as if the file had been written long ago
     font = tmp_path / "font.ttf"
     shutil.copyfile(FONT, font)
-    assert fonts.font_problem(font) is None and _kept_verdicts(tmp_path / "cache") == ["sound"]
-    fonts._font_problem.cache_clear()                                 # a new process
+    assert fonts.font_problem(font) is None and _kept(tmp_path / "cache") == ["verdict:sound"]
+    _new_process()
 
     def unparsed(*args):
         raise AssertionError("a kept verdict was checked again")
@@ -119,15 +125,42 @@ def test_a_font_verdict_is_kept_on_disk_and_a_changed_font_is_checked_again(tmp_
     data = FONT.read_bytes()
     font.write_bytes(data[: len(data) // 2])                          # truncated: checked again, and the verdict kept
     assert fonts.font_problem(font).startswith("is truncated or damaged: its ")
-    assert len(_kept_verdicts(tmp_path / "cache")) == 2
-    fonts._font_problem.cache_clear()
+    assert len(_kept(tmp_path / "cache")) == 2
+    _new_process()
     assert fonts.font_problem(font).startswith("is truncated or damaged: its ")
 
 
-def test_a_font_changed_just_now_is_checked_but_its_verdict_not_kept(tmp_path, monkeypatch):
-    """A second change within the file system's clock tick could keep the size and times: only settled files' verdicts are kept."""
+def test_a_font_changed_just_now_is_checked_but_nothing_about_it_is_kept(tmp_path, monkeypatch):
+    """A second change within the file system's clock tick could keep the size and times: only settled files' facts are kept."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     font = tmp_path / "font.ttf"
     font.write_bytes(b"not a font at all")
     assert fonts.font_problem(font) == "is not a valid font"
-    assert _kept_verdicts(tmp_path / "cache") == []
+    assert fonts.font_digest(font) == hashlib.sha256(b"not a font at all").hexdigest()
+    assert _kept(tmp_path / "cache") == []
+
+
+def test_a_changed_font_file_changes_every_language_even_with_its_digest_kept(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(fonts, "_SETTLED_NS", 0)
+    root = project("projects/world")
+    before = prints(root)
+    assert any(text.startswith("sha256:") for text in _kept(tmp_path / "cache"))
+    _new_process()
+    assert prints(root) == before                                     # from the kept digests
+    font = root / "fonts" / "NotoSansHebrew-subset.ttf"
+    font.write_bytes(font.read_bytes() + b"\0" * 4)                   # still a sound font, other bytes
+    _new_process()
+    after = prints(root)
+    assert all(after[lang] != before[lang] for lang in before)
+
+
+def test_a_font_rewritten_with_the_same_size_just_after_the_build_changes_every_language(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = project("projects/world")
+    before = prints(root)
+    font = root / "fonts" / "NotoSansHebrew-subset.ttf"
+    data = font.read_bytes()
+    font.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))              # same size, maybe the same clock tick
+    _new_process()
+    assert all(digest != before[lang] for lang, digest in prints(root).items())
