@@ -7,6 +7,7 @@ a booklet embeds the same fonts.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import io
 import os
 import re
@@ -216,10 +217,11 @@ def _kept_path(version: FileVersion, kind: str) -> Path:
 
 @lru_cache(maxsize=1)
 def _checker_version() -> str:
-    """Return what a kept verdict depends on besides the file: fontTools' version and this module's code."""
+    """Return what a kept fact depends on besides the file: this module's code and the installed fontTools (its version of a file)."""
+    spec = importlib.util.find_spec("fontTools")
     try:
-        fonttools = metadata.version("fonttools")
-    except metadata.PackageNotFoundError:
+        fonttools = FileVersion.of(Path(spec.origin)) if spec and spec.origin else "-"
+    except OSError:
         fonttools = "-"
     return f"fonttools={fonttools}|{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}"
 
