@@ -3,6 +3,11 @@
 Fonts come only from Python font packages (fontpkg) or from files inside the
 booklet folder, never from whatever the machine has installed, so every build of
 a booklet embeds the same fonts.
+
+What a build learns about a font file (whether it is sound, its sha256) is kept
+on disk by the file's version (path, size, times, inode) in
+``$XDG_CACHE_HOME/booklet/font-checks``: a no-op rebuild neither parses nor reads
+an unchanged font, and a changed file is checked and hashed again.
 """
 from __future__ import annotations
 
