@@ -11,6 +11,7 @@ page of one line costs.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from html import escape
 
@@ -20,7 +21,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from ..fontcache import font_clock, static_fonts
-from ..fonts import font_face_css, font_stack
+from ..fonts import FontSpec, describe, font_face_css, font_stack
 from ..outputs import LanguageJob
 from .pdf import SafeFetcher, collect_weasyprint_logs
 from .prepress import PT_PER_MM
@@ -38,7 +39,7 @@ def line_forms(typeset: pikepdf.Pdf, line_height_mm: float) -> list[pikepdf.Stre
 
 def typeset_slug_lines(job: LanguageJob, texts: list[str], width_mm: float, height_mm: float) -> bytes:
     """Return the slug lines typeset :data:`LINES_PER_PAGE` to a page, in the booklet's fonts."""
-    fonts = static_fonts(job.fonts)
+    fonts = _regular_faces(static_fonts(job.fonts))
     fetcher = SafeFetcher(*(p.parent for f in fonts for p in f.files))
     font_config = FontConfiguration()
     css = CSS(string="\n".join([
@@ -54,6 +55,15 @@ def typeset_slug_lines(job: LanguageJob, texts: list[str], width_mm: float, heig
         return HTML(string=html, url_fetcher=fetcher).write_pdf(
             stylesheets=[css], font_config=font_config,
             pdf_identifier=hashlib.sha256(f"{job.view.slug}/{job.view.lang}/slug".encode()).hexdigest()[:32].encode())
+
+
+def _regular_faces(fonts: list[FontSpec]) -> list[FontSpec]:
+    """Keep each font's upright regular files (all of them if it has none): the slug line uses no other face."""
+    def regular(path) -> bool:
+        face = describe(path)
+        return face.style == "normal" and face.weight in (None, 400)
+
+    return [dataclasses.replace(spec, files=tuple(filter(regular, spec.files)) or spec.files) for spec in fonts]
 
 
 def _line_forms(pdf: pikepdf.Pdf, page: pikepdf.Page, line_height: float) -> list[pikepdf.Stream]:
