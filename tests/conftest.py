@@ -1,7 +1,11 @@
 """Shared fixtures: copies of the fixture booklets, ad-hoc booklets, and built outputs."""
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -79,9 +83,56 @@ def multilingual_build(tmp_path_factory):
     return root, out, results
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _one_thread_per_gnu_tool():
+def pytest_configure(config: pytest.Config) -> None:
     """Run msgmerge with one OpenMP thread: same output, and its idle threads no longer spin on the shared cores."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("OMP_NUM_THREADS", "1")
-        yield
+    patch = pytest.MonkeyPatch()
+    config.add_cleanup(patch.undo)
+    patch.setenv("OMP_NUM_THREADS", "1")
+
+
+#: The work of the early fixtures, started when collection ends: {(module name, fixture name): Future}.
+STARTED = pytest.StashKey[dict]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the work of each early fixture a collected test uses, in a process beside the tests.
+
+    A test module makes a fixture early by defining ``early_<fixture name>(folder, env)``, which returns what the
+    fixture returns (the fixture calls :func:`early_result`). Such work runs reference tools (msgmerge, pip, node)
+    on the core that the tests, one Python thread, leave idle; ``env`` is the environment at the start (tests change
+    os.environ meanwhile). The process is forked from this one, so the work sees the modules as collected.
+    """
+    jobs = {}
+    for item in session.items:
+        module = getattr(item, "module", None)
+        for name in getattr(item, "fixturenames", ()):
+            work = getattr(module, f"early_{name}", None)
+            if work is not None:
+                jobs.setdefault((module.__name__, name), work)
+    if not jobs or session.config.option.collectonly:
+        return
+    folder = Path(tempfile.mkdtemp(prefix="booklet-early-"))
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    session.config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+    session.config.add_cleanup(lambda: pool.shutdown(cancel_futures=True))   # runs first: the work ends, then its files go
+    env = dict(os.environ)
+    session.config.stash[STARTED] = {(module, name): pool.submit(_early_work, work, folder / f"{module}.{name}", env)
+                                     for (module, name), work in jobs.items()}
+
+
+def _early_work(work, folder: Path, env: dict[str, str]) -> tuple[bool, object]:
+    """Run early work: (False, its result), or (True, the message) when it skips (pytest's Skipped does not pickle)."""
+    try:
+        return False, work(folder, env)
+    except pytest.skip.Exception as skipped:
+        return True, str(skipped)
+
+
+def early_result(request: pytest.FixtureRequest, folder: Path):
+    """Return the result of the requesting fixture's early work: started when collection ended, or done now."""
+    module, name = request.module, request.fixturename
+    started = request.config.stash.get(STARTED, {}).get((module.__name__, name))
+    skipped, result = started.result() if started else _early_work(getattr(module, f"early_{name}"), folder, dict(os.environ))
+    if skipped:
+        pytest.skip(result)
+    return result

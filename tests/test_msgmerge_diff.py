@@ -25,13 +25,15 @@ from __future__ import annotations
 
 import random
 import subprocess
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from booklet.pofile import Entry, PoFile, dump, read_po_file
 from booklet.pomerge import merge
+
+from .conftest import early_result
 
 LANGUAGES = {
     "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
@@ -148,13 +150,13 @@ def translate(rng: random.Random, catalog: bytes, lang: str) -> bytes:
     return dump(po)
 
 
-def msgmerge(folder: Path, catalog: bytes, pot: bytes) -> bytes:
-    """Return GNU msgmerge --previous's result (``folder`` holds this merge's files only)."""
+def msgmerge(folder: Path, catalog: bytes, pot: bytes, env: dict[str, str] | None = None) -> bytes:
+    """Return GNU msgmerge --previous's result (``folder`` holds this merge's files only; ``env``: its environment)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "def.po").write_bytes(catalog)
     (folder / "ref.pot").write_bytes(pot)
     subprocess.run(["msgmerge", "--quiet", "--previous", "-o", str(folder / "out.po"), str(folder / "def.po"),
-                    str(folder / "ref.pot")], check=True)
+                    str(folder / "ref.pot")], check=True, env=env)
     return (folder / "out.po").read_bytes()
 
 
@@ -164,46 +166,52 @@ def entries(data: bytes) -> list[tuple]:
             for e in read_po_file(data).entries]
 
 
-def sequence(seed: int, gnu: ThreadPoolExecutor, folder: Path) -> list[tuple[list[str], bytes | Exception, Future]]:
-    """Run one sequence through our merge, msgmerge started on each step's same inputs: (steps done, ours, msgmerge's).
-
-    A step whose merge raises ends the sequence with the error in place of ours (its test raises it there).
-    """
+def sequence(seed: int, folder: Path, env: dict[str, str] | None = None, steps: list | None = None) -> list[tuple]:
+    """Run one sequence through both merges; return ``steps`` with (steps done, ours, msgmerge's) appended for each step."""
+    steps = [] if steps is None else steps
     rng = random.Random(-1 - seed)     # the translator's choices; the template's edits have their own generator
     lang = tuple(LANGUAGES)[seed % len(LANGUAGES)]
     template = Template(random.Random(seed))
     catalog = new_catalog(lang)
-    done, steps = [], []
+    done = []
     for step in range(STEPS):
         done.append(template.step() if step else "start")
         pot = template.pot(step)
-        expected = gnu.submit(msgmerge, folder / f"{seed}-{step}", catalog, pot)
-        try:
-            ours = dump(merge(read_po_file(catalog), read_po_file(pot)))
-        except Exception as error:
-            return [*steps, (list(done), error, expected)]
+        expected = msgmerge(folder / f"{seed}-{step}", catalog, pot, env)
+        ours = dump(merge(read_po_file(catalog), read_po_file(pot)))
         steps.append((list(done), ours, expected))
         catalog = translate(rng, ours, lang)
     return steps
 
 
+def early_sequences(folder: Path, env: dict[str, str]) -> dict[int, tuple[list[tuple], bool]]:
+    """Every sequence's steps, and whether it ended in an error (385 runs of msgmerge, each slow to start: see conftest)."""
+    outcomes = {}
+    for seed in range(SEQUENCES):
+        steps: list[tuple] = []
+        try:
+            outcomes[seed] = (sequence(seed, folder, env, steps), False)
+        except Exception:
+            outcomes[seed] = (steps, True)    # its test runs it again, to raise the error with its traceback
+    return outcomes
+
+
 @pytest.fixture(scope="module")
-def sequences(tmp_path_factory):
-    """Every sequence's steps, msgmerge running on the other cores while our merges run (msgmerge is the slow part)."""
-    folder = tmp_path_factory.mktemp("msgmerge")
-    with ThreadPoolExecutor(max_workers=4) as gnu:
-        return {seed: sequence(seed, gnu, folder) for seed in range(SEQUENCES)}
+def sequences(request, tmp_path_factory):
+    """Every sequence's steps, from the work started when collection ended."""
+    return early_result(request, tmp_path_factory.mktemp("msgmerge"))
 
 
 @pytest.mark.parametrize("seed", range(SEQUENCES))
-def test_update_equals_msgmerge_previous(seed, sequences):
+def test_update_equals_msgmerge_previous(seed, sequences, tmp_path):
     lang = tuple(LANGUAGES)[seed % len(LANGUAGES)]
-    for done, ours, gnu in sequences[seed]:      # step by step: a step's catalog is the translated result of ours before
-        if isinstance(ours, Exception):
-            raise ours
-        expected = gnu.result()
+    steps, failed = sequences[seed]
+    for done, ours, expected in steps:   # step by step: a step's catalog is the translated result of ours before
         assert entries(ours) == entries(expected), f"{lang}, steps {done}"
         assert ours.decode() == expected.decode(), f"{lang}, steps {done}: same entries, different bytes"
+    if failed:
+        sequence(seed, tmp_path)
+        pytest.fail("the sequence raised an error when run beside the tests, but not again")
 
 
 def test_the_sequences_cover_every_kind_of_edit_in_every_language():

@@ -10,6 +10,8 @@ import pytest
 
 from booklet.cli import main
 
+from .conftest import early_result
+
 PROJECT_ROOT = Path(__file__).parent.parent
 
 
@@ -21,13 +23,18 @@ def run(*argv: str) -> tuple[int, str, str]:
     return main(list(argv), out, err), out.getvalue(), err.getvalue()
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
+def early_wheel(folder: Path, env: dict[str, str]) -> Path:
     """Build the project's wheel offline (no build isolation: setuptools comes from the lock)."""
-    folder = tmp_path_factory.mktemp("wheel")
+    folder.mkdir(parents=True, exist_ok=True)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(folder),
-                    str(PROJECT_ROOT)], check=True, capture_output=True)
+                    str(PROJECT_ROOT)], check=True, capture_output=True, env=env)
     return next(folder.glob("booklet_builder-*.whl"))
+
+
+@pytest.fixture(scope="module")
+def wheel(request, tmp_path_factory) -> Path:
+    """The project's wheel, built beside the tests from the end of collection (see conftest)."""
+    return early_result(request, tmp_path_factory.mktemp("wheel"))
 
 
 def test_wheel_ships_templates_styles_and_the_starter_booklet(wheel):

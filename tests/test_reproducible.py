@@ -12,6 +12,8 @@ from booklet import fontcache, pipeline
 from booklet.fonts import resolve_font_files
 from booklet.pipeline import BuildOptions
 
+from .conftest import early_result
+
 
 def _noto_files() -> tuple[Path, ...]:
     """Return the variable Noto Serif files of the font package the fixtures use."""
@@ -96,7 +98,7 @@ def test_the_ci_workflow_shards_then_merges_and_caches_fonts():
 NEWER_RUNNER_LABELS = {"ubuntu-24.04"}
 
 
-def actionlint(*files: Path) -> list[dict]:
+def actionlint(*files: Path, env: dict[str, str] | None = None) -> list[dict]:
     """Return what actionlint (its WebAssembly build, installed in .tools/ by scripts/install.sh --test) finds in ``files``."""
     import json
     import shutil
@@ -106,7 +108,7 @@ def actionlint(*files: Path) -> list[dict]:
     if not shutil.which("node") or not (tools / "actionlint" / "main.wasm").is_file():
         pytest.skip("actionlint is not installed (bash scripts/install.sh --test)")
     done = subprocess.run(["node", str(Path(__file__).with_name("actionlint.js")), str(tools), *map(str, files)],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -115,14 +117,20 @@ def actionlint(*files: Path) -> list[dict]:
 BROKEN = "on: push\njobs:\n  a:\n    runs-on: ubuntu-lastest\n    steps:\n      - run: echo ${{ matrix.nope }}\n"
 
 
-@pytest.fixture(scope="module")
-def linted(tmp_path_factory) -> dict[str, list[dict]]:
+def early_linted(folder: Path, env: dict[str, str]) -> dict[str, list[dict]]:
     """What actionlint finds in the workflow and in a broken one, from one run of the linter."""
-    bad = tmp_path_factory.mktemp("actionlint") / "bad.yml"
+    folder.mkdir(parents=True, exist_ok=True)
+    bad = folder / "bad.yml"
     bad.write_text(BROKEN)
-    found = actionlint(WORKFLOW, bad)
+    found = actionlint(WORKFLOW, bad, env=env)
     assert {f["file"] for f in found} <= {str(WORKFLOW), str(bad)}          # every finding is sorted to its file
     return {"workflow": [f for f in found if f["file"] == str(WORKFLOW)], "bad": [f for f in found if f["file"] == str(bad)]}
+
+
+@pytest.fixture(scope="module")
+def linted(request, tmp_path_factory) -> dict[str, list[dict]]:
+    """What actionlint found, run beside the tests from the end of collection (see conftest)."""
+    return early_result(request, tmp_path_factory.mktemp("actionlint"))
 
 
 def test_actionlint_accepts_the_workflow(linted):
