@@ -7,6 +7,7 @@ waited for (``os.wait4``); peak memory is ``ru_maxrss``, the largest single proc
 """
 from __future__ import annotations
 
+import compileall
 import os
 import shutil
 import subprocess
@@ -66,7 +67,7 @@ class Builder:
 
     @classmethod
     def snapshot(cls, source: Path, work: Path) -> Builder:
-        """Copy the builder and the sample booklet from ``source`` into ``work``/tree."""
+        """Copy the builder and the sample booklet from ``source`` into ``work``/tree, its modules compiled."""
         tree = work / "tree"
         tree.mkdir(parents=True)
         for entry in sorted(source.iterdir()):
@@ -77,6 +78,7 @@ class Builder:
                                 ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".booklet-state.json", ".staging-*"))
             elif entry.is_file():
                 shutil.copy2(entry, tree / entry.name)
+        compileall.compile_dir(tree / "booklet", quiet=1)   # as pip installs it: no build pays for compiling the package
         return cls(tree)
 
     def command(self, args: list[str]) -> list[str]:

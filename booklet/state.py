@@ -23,7 +23,7 @@ from .outputs import LanguageResult, Output
 
 STATE_FILE = ".booklet-state.json"
 _PACKAGE = Path(__file__).resolve().parent
-ENGINES = ("weasyprint", "ebooklib", "babel", "jinja2", "pyyaml", "fonttools", "pypdf")
+ENGINES = ("weasyprint", "ebooklib", "babel", "jinja2", "pyyaml", "fonttools", "uharfbuzz", "pikepdf", "pypdfium2", "pillow")
 
 
 def _hash_files(digest, paths: Iterable[Path], root: Path | None = None) -> None:

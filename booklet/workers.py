@@ -47,6 +47,7 @@ def run(work: Work, tasks: Sequence, jobs: int | None, key: Callable[[Any], str]
             if worker.is_alive():
                 worker.terminate()
             worker.join()
+        todo.cancel_join_thread()             # tasks no worker took stay unsent: exiting must not wait to send them
 
 
 def _serve(work: Work, key: Callable[[Any], str], todo, events) -> None:

@@ -62,3 +62,15 @@ def test_products_typeset_once_for_every_paged_format(project, tmp_path):
     first = products.layout
     assert products.layout is first and first.screen.startswith(b"%PDF")
     assert FORMATS["pdf"].write(job, products)[0].pages == outputs[0].pages == first.pages
+
+
+def test_asking_whether_a_format_exists_loads_no_engine():
+    """``--format pdf`` is checked against the registry on every build, a no-op rebuild too: no WeasyPrint import."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from booklet.formats import FORMATS; from booklet.pipeline import select_formats; "
+            "assert select_formats(['pdf', 'booklet']) == ['pdf', 'booklet'] and 'x' not in FORMATS; "
+            "print(sorted(m for m in ('weasyprint', 'ebooklib', 'pikepdf') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

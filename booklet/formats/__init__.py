@@ -90,6 +90,9 @@ class _Registry(Mapping[str, Format]):
             self._loaded[name] = getattr(importlib.import_module(module), cls)()
         return self._loaded[name]
 
+    def __contains__(self, name: object) -> bool:
+        return name in FORMAT_CLASSES            # without importing the format (Mapping's own would)
+
     def __iter__(self) -> Iterator[str]:
         return iter(FORMAT_CLASSES)
 
