@@ -109,3 +109,13 @@ def test_ace_by_daisy_passes_on_the_world_fixture(world_all, tag, tmp_path):
     violations = [(x["earl:test"]["earl:impact"], x["earl:test"]["dct:title"], a["earl:testSubject"]["url"])
                   for a in report["assertions"] for x in a["assertions"]]
     assert (report["earl:result"]["earl:outcome"], violations) == ("pass", [])
+
+
+def test_page_break_markers_go_before_the_first_tag_with_each_id_in_one_pass():
+    from booklet.formats.epub import add_page_breaks
+
+    xhtml = '<section id="s1"><h2 class="x" id="h1">T</h2><p id="p1">a <a href="#p1">l</a></p><p id="p1">again</p></section>'
+    marked = add_page_breaks(xhtml, {"p1": 3, "h1": 2, "absent": 9}, "٠١٢٣٤٥٦٧٨٩")
+    assert marked == ('<section id="s1"><span epub:type="pagebreak" role="doc-pagebreak" id="page-2" aria-label="٢"></span>'
+                      '<h2 class="x" id="h1">T</h2><span epub:type="pagebreak" role="doc-pagebreak" id="page-3" aria-label="٣">'
+                      '</span><p id="p1">a <a href="#p1">l</a></p><p id="p1">again</p></section>')

@@ -104,13 +104,25 @@ def page_label(number: int, digits: str) -> str:
     return "".join(digits[int(d)] for d in str(number))
 
 
+#: A start tag, and an id attribute in it.
+START_TAG = re.compile(r"<\w+\b[^>]*>")
+ID_ATTRIBUTE = re.compile(r'\bid="([^"]*)"')
+
+
 def add_page_breaks(xhtml: str, breaks: dict[str, int], digits: str) -> str:
-    """Insert an EPUB page-break marker before each element that starts a printed page."""
-    for element, page in breaks.items():
-        marker = (f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{page}" '
-                  f'aria-label="{page_label(page, digits)}"></span>')
-        xhtml = re.sub(rf'<\w+\b[^>]*\bid="{re.escape(element)}"', lambda m, marker=marker: marker + m.group(0), xhtml, count=1)
-    return xhtml
+    """Insert an EPUB page-break marker before each element that starts a printed page (one pass over the text)."""
+    pending = dict(breaks)
+
+    def marked(tag: re.Match) -> str:
+        """Return the tag, after the marker of the first page that starts with it, if any."""
+        for element in ID_ATTRIBUTE.findall(tag.group(0)):
+            if element in pending:
+                page = pending.pop(element)
+                return (f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{page}" '
+                        f'aria-label="{page_label(page, digits)}"></span>') + tag.group(0)
+        return tag.group(0)
+
+    return START_TAG.sub(marked, xhtml) if pending else xhtml
 
 
 def table_of_contents(items: list) -> list:
