@@ -1,6 +1,7 @@
 """Shared fixtures: copies of the fixture booklets, ad-hoc booklets, and built outputs."""
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
@@ -84,10 +85,21 @@ def multilingual_build(tmp_path_factory):
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Run msgmerge with one OpenMP thread: same output, and its idle threads no longer spin on the shared cores."""
+    """Run msgmerge with one OpenMP thread (same output, no idle threads spinning on the shared cores); no cyclic
+    garbage collection while the test modules are imported and collected (see :func:`pytest_collection_finish`)."""
     patch = pytest.MonkeyPatch()
     config.add_cleanup(patch.undo)
     patch.setenv("OMP_NUM_THREADS", "1")
+    gc.disable()
+    config.add_cleanup(gc.enable)
+
+
+def _freeze_what_collection_made() -> None:
+    """Keep the objects of the imports and of collection (WeasyPrint, fontTools, Babel, Hypothesis, a thousand test
+    items: ~120,000) out of the cyclic garbage collector: each of its ~30 full collections in a run walked them all."""
+    gc.collect()
+    gc.freeze()
+    gc.enable()
 
 
 #: The work of the early fixtures, started when collection ends: {(module name, fixture name): Future}.
@@ -95,13 +107,14 @@ STARTED = pytest.StashKey[dict]()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the work of each early fixture a collected test uses, in a process beside the tests.
+    """Freeze what collection made; start the work of each early fixture a collected test uses, in a process beside the tests.
 
     A test module makes a fixture early by defining ``early_<fixture name>(folder, env)``, which returns what the
     fixture returns (the fixture calls :func:`early_result`). Such work runs reference tools (msgmerge, pip, node)
     on the core that the tests, one Python thread, leave idle; ``env`` is the environment at the start (tests change
     os.environ meanwhile). The process is forked from this one, so the work sees the modules as collected.
     """
+    _freeze_what_collection_made()
     jobs = {}
     for item in session.items:
         module = getattr(item, "module", None)
