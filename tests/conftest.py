@@ -30,21 +30,25 @@ def project(tmp_path):
     return copy
 
 
+def write_project(root: Path, files: dict[str, str | None], base: str = "minimal") -> Path:
+    """Write a booklet at ``root`` from {relative path: text, or None to delete the file}, on top of a fixture booklet."""
+    shutil.copytree(FIXTURES / base, root)
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if text is None:
+            path.unlink()
+        else:
+            path.write_text(text, encoding="utf-8")
+    return root
+
+
 @pytest.fixture
 def make_project(tmp_path):
     """Return a function that writes a booklet from {relative path: text}, on top of the minimal fixture."""
 
-    def make(files: dict[str, str], base: str = "minimal") -> Path:
-        root = tmp_path / "booklet"
-        shutil.copytree(FIXTURES / base, root)
-        for name, text in files.items():
-            path = root / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if text is None:
-                path.unlink()
-            else:
-                path.write_text(text, encoding="utf-8")
-        return root
+    def make(files: dict[str, str | None], base: str = "minimal") -> Path:
+        return write_project(tmp_path / "booklet", files, base)
 
     return make
 

@@ -21,6 +21,8 @@ from booklet.inline import markup_signature, plain_text, render_inline
 from booklet.manifest import Entry, Manifest
 from booklet.pipeline import BuildOptions
 
+from .conftest import FIXTURES
+
 LANGS = ("en", "ru", "ar")
 
 
@@ -82,14 +84,15 @@ def fake_manifest(slug: str, langs, covers: bool = True) -> Manifest:
     return Manifest(tuple(entries))
 
 
-@pytest.fixture
-def pages(project, tmp_path):
-    """Write the multilingual fixture's download pages from an in-memory manifest; return (root, out)."""
-    root = project("multilingual")
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    """Write the multilingual fixture's download pages from an in-memory manifest, once; return (root, out) (only read)."""
+    folder = tmp_path_factory.mktemp("pages")
+    root = shutil.copytree(FIXTURES / "multilingual", folder / "multilingual")
     for lang in ("ru", "ar"):   # interface text not yet translated: it falls back to English
         po = root / "locales" / lang / "LC_MESSAGES" / "booklet.po"
         po.write_text(re.sub(r'(msgid "For printing"\nmsgstr )".*"', r'\1""', po.read_text(encoding="utf-8")), encoding="utf-8")
-    out = tmp_path / "out"
+    out = folder / "out"
     out.mkdir()
     booklet = load_booklet(root)
     write_download_page(out, booklet, {lang: {"translated": 9, "missing": 1} for lang in ("ru", "ar")} | {"en": {"source": 10}},

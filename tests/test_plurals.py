@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ from babel import Locale
 from babel.messages.pofile import read_po, write_po
 
 from booklet.cli import main
+
+from .conftest import write_project
 
 FACTS = {"one": 1, "two": 2, "five": 5, "twentyone": 21}
 SECTION = """title: Counts
@@ -96,16 +99,22 @@ def _categories(expression: str, lang: str, forms: int) -> list[str]:
     return [found[0] for found in names]
 
 
-@pytest.fixture
-def counted(make_project):
-    """A booklet with counted texts, extracted and translated into ru, ar and he."""
-    root = _booklet(make_project)
+@pytest.fixture(scope="module")
+def counted_once(tmp_path_factory):
+    """A booklet with counted texts, extracted and translated into ru, ar and he, made once for the module."""
+    root = _booklet(partial(write_project, tmp_path_factory.mktemp("counted") / "booklet"))
     assert _run(root, "extract")[0] == 0
     for lang in LANGUAGES:
         assert _run(root, "init", lang)[0] == 0
         # Every CLDR category a whole number can take has its own form in the catalog init made.
         assert sorted(_translate(root, lang)) == sorted({Locale.parse(lang).plural_form(n) for n in range(1000)})
     return root
+
+
+@pytest.fixture
+def counted(counted_once, tmp_path):
+    """The counted booklet: a copy of its own for each test (they build into it)."""
+    return shutil.copytree(counted_once, tmp_path / "booklet")
 
 
 def test_extraction_writes_msgid_plural_with_location_and_note(counted):
