@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -78,10 +79,31 @@ def instance_file(path: Path, weight: int) -> Path | None:
     return target if data is not None and target.is_file() else None  # an unwritable cache: WeasyPrint instances it
 
 
-def cached_subset(path: Path, chars: str) -> bytes:
-    """Return the HarfBuzz subset of a font to ``chars``, cached by font content, characters and HarfBuzz version."""
+def cached_subset(path: Path, chars: str, flavor: str | None = None) -> bytes:
+    """Return the HarfBuzz subset of a font to ``chars``, as TrueType or (``flavor``) WOFF/WOFF2.
+
+    Both are cached by font content, characters and HarfBuzz version, the WOFF files also by
+    fontTools' version, which compresses them: every build of the web edition and the download
+    page asks for the same few subsets.
+    """
     key = hashlib.sha256(f"{file_digest(path)}|{engine_version()}|all-features|{chars}".encode()).hexdigest()
-    return cached(cache_dir() / f"{key}.ttf", lambda: subset(path, chars)) or b""
+    data = cached(cache_dir() / f"{key}.ttf", lambda: subset(path, chars)) or b""
+    if flavor is None or not data:
+        return data
+    from fontTools import version
+
+    return cached(cache_dir() / f"{key}-fonttools-{version}.{flavor}", lambda: flavored(data, flavor)) or b""
+
+
+def flavored(data: bytes, flavor: str) -> bytes:
+    """Re-save TrueType bytes as WOFF (or WOFF2): the tables compressed, not recompiled."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+    font.flavor = flavor
+    buffer = io.BytesIO()
+    font.save(buffer, reorderTables=False)
+    return buffer.getvalue()
 
 
 def cached(target: Path, make: Callable[[], bytes | None]) -> bytes | None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import io
 import os
 import re
 import time
@@ -398,27 +397,14 @@ def _covered(fonts: tuple[FontSpec, ...]) -> frozenset[int]:
 def subset_font(path: Path, text: str, flavor: str | None = None) -> bytes:
     """Return the font reduced to the glyphs ``text`` needs (plus printable ASCII), as TrueType or WOFF bytes.
 
-    HarfBuzz subsets (booklet.fontcache); the TrueType subset is cached on disk
-    by font content and character set (``$XDG_CACHE_HOME/booklet/fonts``); the
-    WOFF flavor is made from it, which is cheap.
+    HarfBuzz subsets (booklet.fontcache); the TrueType subset and its WOFF re-save are
+    cached on disk by font content and character set (``$XDG_CACHE_HOME/booklet/fonts``).
     """
     # With the compatibility decompositions: shapers split some characters into glyphs of others
     # (Thai and Lao SARA AM into NIKHAHIT + SARA AA), and a subset without those shows tofu.
     chars = "".join(sorted(set(text) | set(unicodedata.normalize("NFKD", "".join(set(text)))) | {chr(c) for c in range(0x20, 0x7F)}))
     from .fontcache import cached_subset
 
-    data = cached_subset(path, chars)
-    return data if flavor is None else _flavored(data, flavor)
+    return cached_subset(path, chars, flavor)
 
-
-@lru_cache(maxsize=128)
-def _flavored(data: bytes, flavor: str) -> bytes:
-    """Re-save TrueType bytes as WOFF (or WOFF2); remembered, as every page and format of a language asks for the same subset."""
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
-    font.flavor = flavor
-    buffer = io.BytesIO()
-    font.save(buffer, reorderTables=False)
-    return buffer.getvalue()
 

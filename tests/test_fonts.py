@@ -166,3 +166,23 @@ def test_check_warns_when_a_language_font_has_no_bold(tmp_path):
     warnings = [line for line in _problems(err) if "face" in line]
     assert warnings == ["content/booklet.yaml:25:5: warning: ja: the font 'Noto Sans JP' has no bold face, which headings and "
                         "**strong** text use; declare a bold file for it (or a font family with one) for ja"]
+
+
+def test_woff_subsets_are_kept_in_the_font_cache_and_made_again_when_spoilt(tmp_path, monkeypatch):
+    import fontpkg_amiri
+
+    from booklet import fontcache
+    from booklet.fonts import subset_font
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    amiri = next(Path(fontpkg_amiri.__file__).parent.glob("**/Amiri-Regular.ttf"))
+    first = subset_font(amiri, "كتيب", "woff")
+    assert first[:4] == b"wOFF" and TTFont(io.BytesIO(first)).flavor == "woff"
+    (kept,) = (tmp_path / "booklet" / "fonts").glob("*.woff")
+    assert kept.read_bytes() == first
+    monkeypatch.setattr(fontcache, "flavored", lambda data, flavor: pytest.fail("made again"))
+    assert subset_font(amiri, "كتيب", "woff") == first                 # read from the cache
+    kept.write_bytes(b"")
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert subset_font(amiri, "كتيب", "woff") == first and kept.read_bytes() == first   # an empty entry is remade
