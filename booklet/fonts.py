@@ -6,7 +6,7 @@ a booklet embeds the same fonts.
 
 What a build learns about a font file (whether it is sound, its sha256) is kept
 on disk by the file's version (path, size, times, inode) in
-``$XDG_CACHE_HOME/booklet/font-checks``: a no-op rebuild neither parses nor reads
+``$XDG_CACHE_HOME/booklet/fonts/checks``: a no-op rebuild neither parses nor reads
 an unchanged font, and a changed file is checked and hashed again.
 """
 from __future__ import annotations
@@ -210,13 +210,13 @@ def _kept(version: FileVersion, kind: str, make: Callable[[], str]) -> str:
 
 
 def _kept_path(version: FileVersion, kind: str) -> Path:
-    """Return where a fact about one version of a font file is kept: ``$XDG_CACHE_HOME/booklet/font-checks``.
+    """Return where a fact about one version of a font file is kept: ``$XDG_CACHE_HOME/booklet/fonts/checks``.
 
     Beside the font cache (booklet.fontcache.cache_dir), found without importing HarfBuzz.
     """
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     key = f"{kind}|{version}|{_checker_version()}"
-    return Path(base) / "booklet" / "font-checks" / f"{hashlib.sha256(key.encode()).hexdigest()}.txt"
+    return Path(base) / "booklet" / "fonts" / "checks" / f"{hashlib.sha256(key.encode()).hexdigest()}.txt"
 
 
 @lru_cache(maxsize=1)

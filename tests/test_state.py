@@ -99,7 +99,7 @@ FONT = Path(__file__).parent / "fixtures" / "projects" / "world" / "fonts" / "No
 
 def _kept(cache: Path) -> list[str]:
     """Return the facts about font files kept on disk under the cache folder ``cache``."""
-    return sorted(p.read_text(encoding="utf-8") for p in (cache / "booklet" / "font-checks").glob("*.txt"))
+    return sorted(p.read_text(encoding="utf-8") for p in (cache / "booklet" / "fonts" / "checks").glob("*.txt"))
 
 
 def _new_process() -> None:
