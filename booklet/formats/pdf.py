@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.css.counters import CounterStyle
+from weasyprint.document import Document
 from weasyprint.formatting_structure.boxes import ReplacedBox
 from weasyprint.pdf import VARIANTS
 from weasyprint.text.fonts import FontConfiguration
@@ -123,7 +124,7 @@ def pdf_options(job: LanguageJob, variant: str) -> dict:
             "pdf_identifier": hashlib.sha256(f"{job.view.slug}/{job.view.lang}".encode()).hexdigest()[:32].encode()}
 
 
-def typeset(job: LanguageJob, html: str, variant: str = DEFAULT_PDF_VARIANT):
+def typeset(job: LanguageJob, html: str, variant: str = DEFAULT_PDF_VARIANT) -> Document:
     """Lay out the document with WeasyPrint; raise BookletError on blocked resources or logged problems."""
     fonts = static_fonts(job.fonts)  # cached static instances of variable fonts: fast, no clock
     roots = [job.folder, *job.template_dirs, *(p.parent for f in fonts for p in f.files)]
@@ -142,7 +143,7 @@ def typeset(job: LanguageJob, html: str, variant: str = DEFAULT_PDF_VARIANT):
     problems = [Problem(Location(Path("content")), f"{job.view.lang}: WeasyPrint: {m}") for m in logs.messages if any(k in m for k in FATAL_LOGS)]
     if problems:
         raise BookletError(problems)
-    return document, font_config
+    return document
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ def lay_out(job: LanguageJob, variant: str = DEFAULT_PDF_VARIANT) -> Layout:
     """Typeset the language once and write the screen PDF: one WeasyPrint painting, one PDF."""
     html = render_document_html(job)
     check_coverage(job, html)
-    document, _font_config = typeset(job, html, variant)
+    document = typeset(job, html, variant)
     options = pdf_options(job, variant)
 
     def finish(painted, pdf: pydyf.PDF) -> None:

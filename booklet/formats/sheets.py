@@ -47,7 +47,7 @@ def impose_pdf(data: bytes, rtl: bool = False, back_cover: bool = False,
                 number = sequence[position - 1]
                 if number is not None:
                     if number not in forms:
-                        forms[number] = imposed.copy_foreign(page_as_form(pages[number - 1]))
+                        forms[number] = imposed.copy_foreign(_page_as_form(pages[number - 1]))
                     placed[half] = (f"/Page{number}", forms[number], trims[number - 1])
             _add_sheet_side(imposed, sheet, placed)
         _copy_document_info(source, imposed)
@@ -61,7 +61,7 @@ def _trim(page: pikepdf.Page) -> tuple[float, float, float, float]:
     return left, bottom, right, top
 
 
-def page_as_form(page: pikepdf.Page) -> pikepdf.Stream:
+def _page_as_form(page: pikepdf.Page) -> pikepdf.Stream:
     """Return a form XObject that draws the page, its bounding box the page's TrimBox."""
     form = page.as_form_xobject()
     form.BBox = Array(_trim(page))
