@@ -57,7 +57,7 @@ def typeset_pages(root: Path, lang: str, tmp_path: Path):
     env = make_environment(dirs)
     env.install_gettext_translations(translator, newstyle=True)
     job = LanguageJob.of(booklet, render_view(booklet, translator), env, translator, tmp_path, pipeline.build_timestamp(booklet), dirs)
-    document, _fonts = typeset(job, render_document_html(job))
+    document = typeset(job, render_document_html(job))
     return document, [[box.text for box in page._page_box.descendants(placeholders=True) if isinstance(box, TextBox)] for page in document.pages]
 
 
